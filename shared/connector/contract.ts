@@ -1,0 +1,204 @@
+// The connector contract: a declaration plus pure functions. Connectors never touch bindings.
+import type { z } from "zod";
+import type { HttpClient } from "./http";
+import type { ErrorDetail } from "./errors";
+import type { CanonicalEvent, Order, Refund } from "../model/order";
+import type { HttpResponse } from "./http";
+
+export interface Logger {
+  info(msg: string, data?: Record<string, unknown>): void;
+  warn(msg: string, data?: Record<string, unknown>): void;
+  error(msg: string, data?: Record<string, unknown>): void;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** A connection as a connector sees it: non-secret settings and decrypted credentials, never bindings. */
+export interface ConnectionView {
+  id: string;
+  slug: string;
+  /** Non-secret settings (realm id, tenant id, shop domain, posting profile). */
+  config: Record<string, unknown>;
+  /** Decrypted credentials, for signing (OAuth 1.0a) and login calls. */
+  credentials: Record<string, string>;
+}
+
+export interface ConnectorContext {
+  http: HttpClient;
+  clock: Clock;
+  log: Logger;
+  connection: ConnectionView;
+}
+
+export type AuthScheme =
+  | { type: "oauth2"; rotatingRefreshToken: boolean; accessTokenTtlSeconds: number }
+  | { type: "oauth1-tba" }
+  | { type: "api-key"; header: string }
+  | { type: "basic" }
+  | { type: "session"; loginPath: string }
+  | { type: "none" };
+
+export interface RateLimit {
+  perMinute?: number;
+  perSecond?: number;
+  perDay?: number;
+  concurrency?: number;
+}
+
+interface Declaration {
+  slug: string;
+  displayName: string;
+  docsUrl: string;
+  /** Pinned vendor API version. */
+  apiVersion: string;
+  auth: AuthScheme;
+  /** Hosts a connection may reach (the vendor's own); a base-URL override must also pass the env allowlist. */
+  hosts: readonly string[];
+  defaultBaseUrl: string;
+  rateLimit: RateLimit;
+  /** zod schema of the connection's non-secret config. */
+  configSchema: z.ZodType;
+  /** Names of the credentials the connection must hold. */
+  credentialKeys: readonly string[];
+  classify(res: HttpResponse): ErrorDetail | null;
+  /** Adds auth to a request using the connection's credentials (and a live access token where OAuth 2). */
+  authorize?(req: { url: string; method: string; headers: Record<string, string>; body?: string }, auth: AuthMaterial): Promise<void> | void;
+  /** OAuth 2 refresh: exchanges the refresh token; the caller persists the returned credentials (rotation). */
+  refreshAccessToken?(ctx: ConnectorContext): Promise<TokenSet>;
+}
+
+export interface AuthMaterial {
+  credentials: Record<string, string>;
+  config: Record<string, unknown>;
+  accessToken?: string;
+  now: Date;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  /** Unix ms when the access token expires. */
+  expiresAt: number;
+  /** The newest refresh token (rotating vendors return a new one each time). */
+  refreshToken?: string;
+}
+
+// ---------------------------------------------------------------- sources
+
+export type SourceCapability = "webhooks" | "poll" | "fetchOrder" | "refunds" | "fulfillments" | "stock";
+
+export interface WebhookInput {
+  raw: Uint8Array;
+  headers: Headers;
+  /** The exact URL the vendor posted to (Square signs it). */
+  url: string;
+  now: Date;
+}
+
+export type VerifyResult = { ok: true } | { ok: false; reason: string };
+
+export interface WebhookIdentity {
+  /** The vendor's event id for dedup (or a deterministic id built from object id + modified time/version). */
+  eventId: string;
+  topic: string;
+  /** Source order id the event belongs to; absent for events not about an order (stock). */
+  sourceOrderId?: string;
+  /** Other routing key when there is no order (stock: "sku@location"). */
+  objectKey?: string;
+  occurredAt?: string;
+}
+
+/** What a topic means: a canonical event type, a thin notification whose object must be fetched, or nothing. */
+export type TopicAction =
+  | { kind: "event"; type: import("../model/order").EventType }
+  | { kind: "fetch" }
+  | { kind: "ignore" };
+
+export interface NormalizeInput {
+  topic: string;
+  payload: unknown;
+  connectionId: string;
+  receivedAt: string;
+  config: Record<string, unknown>;
+}
+
+export interface PollResult {
+  events: CanonicalEvent[];
+  /** Cursor to persist; the next run resumes from it (with the connector's overlap window). */
+  cursor: string;
+  /** More pages remain for this run. */
+  hasMore: boolean;
+}
+
+export interface SourceConnector extends Declaration {
+  kind: "source";
+  capabilities: readonly SourceCapability[];
+  webhook?: {
+    /** Header names that must be present (case-insensitive). */
+    requiredHeaders: readonly string[];
+    /** Which credential holds the webhook secret. */
+    secretKey: string;
+    /** Seconds a signed timestamp may be off; undefined when the vendor signs none. */
+    freshnessSeconds?: number;
+    verify(input: WebhookInput, secret: string): Promise<VerifyResult>;
+    identify(input: WebhookInput, payload: unknown): WebhookIdentity;
+    /** Parses the raw body into the vendor payload (JSON, form-encoded, …). */
+    parse(input: WebhookInput): unknown;
+  };
+  topics: Record<string, TopicAction>;
+  /** Vendor payload → canonical events; throws NormalizeError when a cent cannot be accounted for. */
+  normalize(input: NormalizeInput): CanonicalEvent[];
+  fetchOrder?(ctx: ConnectorContext, sourceOrderId: string): Promise<CanonicalEvent[]>;
+  poll?(ctx: ConnectorContext, cursor: string | null): Promise<PollResult>;
+}
+
+// ---------------------------------------------------------------- destinations
+
+export type DestinationCapability = "upsert" | "refund" | "status" | "void" | "list" | "batch";
+
+/** A document held by a destination, as far as OrderMesh tracks it. */
+export interface DocumentRef {
+  /** Vendor entity (SalesReceipt, Invoice, RefundReceipt, CreditMemo, ...). */
+  kind: string;
+  id: string;
+  /** The deterministic external reference written on the document (order number, refund reference). */
+  externalRef: string;
+  /** Document total in minor units, as the vendor computed it. */
+  total: number;
+  currency: string;
+  /** Vendor concurrency token (SyncToken, ETag) when it has one. */
+  version?: string;
+  /** Vendor document state (open, paid, voided, shipped). */
+  state?: string;
+}
+
+export interface SyncNote {
+  /** Written to the order's timeline (rounding adjustments, tax locks, adoption of an existing document). */
+  message: string;
+  data?: Record<string, unknown>;
+}
+
+export interface SyncResult {
+  doc: DocumentRef;
+  notes: SyncNote[];
+}
+
+export interface DestinationConnector extends Declaration {
+  kind: "destination";
+  capabilities: readonly DestinationCapability[];
+  /** The deterministic reference for an order's main document. */
+  orderRef(order: Order): string;
+  /** The deterministic reference for a refund's credit document. */
+  refundRef(order: Order, refund: Refund): string;
+  /** Finds a document by external reference (before create, so a lost link adopts instead of duplicating). */
+  find(ctx: ConnectorContext, ref: string, kind: "order" | "refund", order: Order): Promise<DocumentRef | null>;
+  /** Creates or converges the order's main document (including voids for cancelled orders). */
+  upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef | null, requestId: string): Promise<SyncResult>;
+  /** Creates the credit document for one refund. */
+  refund(ctx: ConnectorContext, order: Order, refund: Refund, parent: DocumentRef | null, requestId: string): Promise<SyncResult>;
+  /** Lists documents changed since an instant, for reconciliation. */
+  list?(ctx: ConnectorContext, since: Date, cursor: string | null): Promise<{ docs: DocumentRef[]; cursor: string | null }>;
+}
+
+export type Connector = SourceConnector | DestinationConnector;

@@ -1,0 +1,64 @@
+// Tests run inside workerd: the mesh is the Worker under test, the sandbox an auxiliary Worker that answers
+// every outbound request the mesh makes (no network), built from workers/sandbox with ../shared/specs bundled.
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { readD1Migrations } from "@cloudflare/vitest-plugin";
+import { build } from "esbuild";
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+const root = import.meta.dirname;
+const sandboxOut = path.join(root, ".build/test-sandbox/main.js");
+
+export default defineConfig(async () => {
+  await build({
+    entryPoints: [path.join(root, "workers/sandbox/main.ts")],
+    outfile: sandboxOut,
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2023",
+    conditions: ["workerd", "worker", "browser"],
+    mainFields: ["module", "main"],
+    external: ["cloudflare:*", "node:*"],
+    loader: { ".xsd": "text", ".xml": "text", ".edmx": "text", ".yaml": "text" },
+    logLevel: "warning",
+  });
+  const migrations = await readD1Migrations(path.join(root, "migrations"));
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: "./wrangler.toml" },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ENCRYPTION_KEY: "test-encryption-key-0123456789abcdef",
+            ADMIN_TOKEN: "test-admin-token",
+            DEMO_RETAILER: "false",
+          },
+          // Every outbound fetch of the mesh (and of the tests) is answered by the sandbox.
+          outboundService: "sandbox",
+          workers: [
+            {
+              name: "sandbox",
+              modules: true,
+              scriptPath: sandboxOut,
+              compatibilityDate: "2026-11-01",
+              compatibilityFlags: ["nodejs_compat"],
+              durableObjects: { SIMULATOR: { className: "SimulatorState", useSQLite: true } },
+              bindings: { MESH_URL: "", SANDBOX_URL: "http://localhost:8788" },
+            },
+          ],
+        },
+      }),
+    ],
+    test: {
+      include: ["test/**/*.test.ts"],
+      exclude: ["test/browser/**"],
+      setupFiles: ["./test/helpers/setup.ts"],
+      testTimeout: 30_000,
+      hookTimeout: 30_000,
+      server: { deps: { inline: [/.*/] } },
+    },
+    server: { fs: { allow: [root, path.resolve(root, "../shared")] } },
+  };
+});
