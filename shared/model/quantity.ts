@@ -35,7 +35,7 @@ function plain(n: number): string {
 }
 
 /** Canonical string for any decimal input ("2.500" → "2.5", 3 → "3"). */
-export function normalizeQuantity(q: string | number): Quantity {
+export function normalizeQuantity(q: string | number): string {
   const { int, scale } = parse(q);
   if (scale > 9) throw new MoneyError(`quantity "${String(q)}" has more than 9 decimals`);
   const neg = int < 0n;

@@ -56,6 +56,8 @@ export interface SimContext {
   env: SandboxEnv;
   faults(): Faults;
   setFaults(f: Faults): void;
+  /** Simulator settings (webhook URL/secret, accepted credentials), set with POST /_config/<slug>. */
+  config(): Record<string, unknown>;
   /** Seeded uniform [0,1) (reproducible given the fault seed). */
   random(): number;
   now(): Date;

@@ -18,6 +18,7 @@ app.get("/", (c) =>
       webhooks: "GET /_webhooks/<slug>?after=<seq>",
       stats: "GET /_stats/<slug>",
       reset: "POST /_reset/<slug>",
+      config: "GET|POST /_config/<slug> (webhook URL and secret, credentials the simulator accepts)",
       api: "/<slug>/<vendor path>",
     },
   }),
@@ -33,7 +34,7 @@ function forward(c: { req: { raw: Request }; env: SandboxEnv }, slug: string, pa
   return stub.fetch(req);
 }
 
-for (const control of ["_inspect", "_faults", "_webhooks", "_stats", "_reset"]) {
+for (const control of ["_inspect", "_faults", "_webhooks", "_stats", "_reset", "_config"]) {
   app.all(`/${control}/:slug`, (c) => forward(c, c.req.param("slug"), `/${control}`));
 }
 app.all("/_seed/:slug/*", (c) => {

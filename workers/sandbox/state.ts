@@ -65,6 +65,12 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
       return c.json({ deliveries: rows.map(toDelivery) });
     });
     app.get("/_stats", (c) => c.json(sim.store.getSetting("stats", {})));
+    app.get("/_config", (c) => c.json(sim.config()));
+    app.post("/_config", async (c) => {
+      const patch = (await c.req.json().catch(() => ({}))) as Record<string, unknown>;
+      sim.store.setSetting("config", { ...sim.config(), ...patch });
+      return c.json(sim.config());
+    });
     app.post("/_reset", (c) => {
       for (const t of ["docs", "seqs", "settings", "deliveries"]) sql(this.ctx).exec(`DELETE FROM ${t}`);
       this.windows.clear();
@@ -73,6 +79,8 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
     });
     const api = new Hono();
     api.use("*", async (c, next) => {
+      // Control routes a simulator adds under /_sim/… are never faulted.
+      if (new URL(c.req.url).pathname.startsWith("/_")) return next();
       const f = sim.faults();
       const fault = (kind: "server" | "rate" | "timeout", retryAfter: number): Response =>
         simulator.faultResponse?.(kind, sim, retryAfter) ??
@@ -148,6 +156,7 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
       env: this.env,
       baseUrl: `${sandboxUrl}/${slug}`,
       faults: () => store.getSetting<Faults>("faults", {}),
+      config: () => store.getSetting<Record<string, unknown>>("config", {}),
       setFaults: (f) => store.setSetting("faults", f),
       random: () => self.rng(),
       now: () => new Date(),
