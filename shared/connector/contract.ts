@@ -56,6 +56,7 @@ interface Declaration {
   auth: AuthScheme;
   /** Hosts a connection may reach (the vendor's own); a base-URL override must also pass the env allowlist. */
   hosts: readonly string[];
+  /** The vendor's API base; `{name}` placeholders are filled from the connection config ("https://{shopDomain}"). */
   defaultBaseUrl: string;
   rateLimit: RateLimit;
   /** zod schema of the connection's non-secret config. */

@@ -28,7 +28,7 @@ export type Authorizer = (req: HttpRequest & { url: string; headers: Record<stri
 
 export interface HttpClientOptions {
   baseUrl: string;
-  /** Hosts the connector declared, plus the connection's approved base-URL override host. */
+  /** Hosts the connector declared ("*.myshopify.com" wildcards allowed), plus an approved base-URL override host. */
   allowedHosts: readonly string[];
   classify: Classifier;
   authorize?: Authorizer;
@@ -64,7 +64,7 @@ export class HttpClient {
   /** Sends a request and returns whatever came back (for callers that read 404 as "not found"). */
   async raw(req: HttpRequest): Promise<HttpResponse> {
     const url = this.resolve(req.url, req.query);
-    if (!this.opts.allowedHosts.includes(url.host)) {
+    if (!hostAllowed(url.host, this.opts.allowedHosts)) {
       throw new ConnectorError({ kind: "permanent", message: `host ${url.host} is not declared by this connector`, vendorCode: "undeclared_host" });
     }
     const headers: Record<string, string> = { "user-agent": this.opts.userAgent ?? "OrderMesh/0.1", ...(req.headers ?? {}) };
@@ -97,6 +97,11 @@ export class HttpClient {
     this.opts.afterRequest?.(out);
     return out;
   }
+}
+
+/** Exact host match, or a leading "*." wildcard for per-tenant vendor hosts ("*.myshopify.com"). */
+export function hostAllowed(host: string, allowed: readonly string[]): boolean {
+  return allowed.some((a) => (a.startsWith("*.") ? host.endsWith(a.slice(1)) && host.length > a.length - 1 : a === host));
 }
 
 function joinPath(base: string, path: string): string {
