@@ -68,6 +68,7 @@ CREATE TABLE `orders` (
 	`total` integer NOT NULL,
 	`currency` text NOT NULL,
 	`source_version` integer NOT NULL,
+	`revision` integer DEFAULT 0 NOT NULL,
 	`source_updated_at` text NOT NULL,
 	`updated_at` text DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')) NOT NULL
 );

@@ -102,6 +102,8 @@ export const orders = sqliteTable(
     total: integer("total").notNull(),
     currency: text("currency").notNull(),
     sourceVersion: integer("source_version").notNull(),
+    /** The OrderActor's revision; a link whose synced_version is lower is behind. */
+    revision: integer("revision").notNull().default(0),
     sourceUpdatedAt: text("source_updated_at").notNull(),
     updatedAt: text("updated_at").notNull().default(now),
   },

@@ -1,0 +1,135 @@
+// ConnectionActor: one Durable Object per destination connection — budget, single-flight OAuth refresh, convergence.
+import { DurableObject } from "cloudflare:workers";
+import type { DestinationConnector, TokenSet } from "../../shared/connector/contract";
+import { ConnectorError, type ErrorDetail } from "../../shared/connector/errors";
+import { connectorContext, loadConnection, updateCredentials, type LoadedConnection } from "../connections";
+import { destinationConnector } from "../connectors/registry";
+import { converge } from "../dispatch/converge";
+import { clearFailure, recordFailure } from "../dispatch/failures";
+import { Budget } from "./budget";
+
+export type SyncOutcome =
+  | { result: "ok"; documents: number; upToDate: boolean }
+  | { result: "retry"; delaySeconds: number; error: ErrorDetail }
+  | { result: "failed"; error: ErrorDetail }
+  | { result: "skipped"; reason: string };
+
+export class ConnectionActor extends DurableObject<Env> {
+  private budget: Budget | null = null;
+  private token: TokenSet | null = null;
+  private refreshing: Promise<TokenSet> | null = null;
+
+  /** Converges this destination with one order. Never throws for vendor errors: the outcome says ack, retry or fail. */
+  async sync(orderKey: string, destinationId: string, attempt = 1): Promise<SyncOutcome> {
+    const conn = await loadConnection(this.env, destinationId);
+    if (!conn || !conn.enabled) return { result: "skipped", reason: `destination ${destinationId} is missing or disabled` };
+    const connector = destinationConnector(conn.slug);
+    if (!connector) return { result: "failed", error: { kind: "permanent", message: `no destination connector "${conn.slug}"` } };
+    const actor = this.env.ORDER_ACTOR.getByName(orderKey);
+    const snap = await actor.snapshot();
+    if (!snap?.order) return { result: "skipped", reason: "order has no snapshot yet" };
+    const order = snap.order;
+    try {
+      const report = await this.withAuth(connector, conn, (ctx) => converge(this.env, connector, ctx, orderKey, destinationId, order, snap.revision));
+      if (!report.upToDate) {
+        await actor.recordSync(
+          destinationId,
+          report.written.flatMap((w) => [
+            {
+              summary: `${w.adopted ? "adopted existing" : "wrote"} ${w.doc.kind} ${w.doc.id} (${w.doc.externalRef}) total ${w.doc.total} ${w.doc.currency}`,
+              data: { docKey: w.docKey, docId: w.doc.id, kind: w.doc.kind, total: w.doc.total, revision: snap.revision },
+            },
+            ...w.notes.map((n) => ({ summary: n.message, data: n.data })),
+          ]),
+        );
+      }
+      await clearFailure(this.env, orderKey, destinationId);
+      return { result: "ok", documents: report.written.length, upToDate: report.upToDate };
+    } catch (err) {
+      const detail: ErrorDetail =
+        err instanceof ConnectorError ? err.toJSON() : { kind: "retryable", message: (err as Error)?.message ?? String(err) };
+      if (detail.kind === "rate_limited") {
+        const delay = detail.retryAfterSeconds ?? 30;
+        this.ensureBudget(connector).pause(delay);
+        return { result: "retry", delaySeconds: delay, error: detail };
+      }
+      if (detail.kind === "retryable" || detail.kind === "auth") {
+        const delaySeconds = backoff(attempt, detail.retryAfterSeconds);
+        if (attempt >= 6) await recordFailure(this.env, orderKey, destinationId, detail, attempt);
+        return { result: "retry", delaySeconds, error: detail };
+      }
+      await recordFailure(this.env, orderKey, destinationId, detail, attempt);
+      await actor.recordSync(destinationId, [{ summary: `failed: ${detail.message}`, data: { ...detail }, failure: true }]);
+      return { result: "failed", error: detail };
+    }
+  }
+
+  /** Runs `op` with a live access token; on an auth error refreshes once (single-flight) and runs it again. */
+  private async withAuth<T>(connector: DestinationConnector, conn: LoadedConnection, op: (ctx: ReturnType<typeof connectorContext>) => Promise<T>): Promise<T> {
+    const budget = this.ensureBudget(connector);
+    const makeCtx = (accessToken: string | undefined) =>
+      connectorContext(this.env, connector, conn, {
+        accessToken,
+        beforeRequest: () => budget.take(),
+        afterRequest: (res) => {
+          budget.release();
+          if (res?.status === 429) {
+            const ra = Number(res.headers.get("retry-after"));
+            budget.pause(Number.isFinite(ra) && ra > 0 ? ra : 30);
+          }
+        },
+      });
+    if (connector.auth.type !== "oauth2" || !connector.refreshAccessToken) return op(makeCtx(undefined));
+    const token = await this.accessToken(connector, conn, false);
+    try {
+      return await op(makeCtx(token.accessToken));
+    } catch (err) {
+      if (!(err instanceof ConnectorError) || err.kind !== "auth") throw err;
+      const fresh = await this.accessToken(connector, conn, true, token.accessToken);
+      return op(makeCtx(fresh.accessToken));
+    }
+  }
+
+  /**
+   * Single-flight OAuth 2 refresh. Rotating vendors (QuickBooks, Xero) invalidate the old refresh token on use, so
+   * only one refresh may be in flight and the newest refresh token is persisted before the access token is used.
+   */
+  private async accessToken(connector: DestinationConnector, conn: LoadedConnection, force: boolean, rejected?: string): Promise<TokenSet> {
+    if (!this.token) this.token = (await this.ctx.storage.get<TokenSet>("token")) ?? null;
+    const valid = this.token && this.token.expiresAt - 60_000 > Date.now();
+    if (valid && (!force || this.token!.accessToken !== rejected)) return this.token!;
+    this.refreshing ??= (async () => {
+      try {
+        const current = (await loadConnection(this.env, conn.id, true)) ?? conn;
+        const ctx = connectorContext(this.env, connector, current);
+        const set = await connector.refreshAccessToken!(ctx);
+        if (set.refreshToken && set.refreshToken !== current.credentials.refreshToken) {
+          await updateCredentials(this.env, conn.id, { ...current.credentials, refreshToken: set.refreshToken });
+        }
+        await this.ctx.storage.put("token", set);
+        this.token = set;
+        return set;
+      } finally {
+        this.refreshing = null;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  private ensureBudget(connector: DestinationConnector): Budget {
+    this.budget ??= new Budget(connector.rateLimit);
+    return this.budget;
+  }
+
+  /** Budget use for the admin page (requests this minute, today, in flight). */
+  async budgetStatus(): Promise<ReturnType<Budget["status"]> | null> {
+    return this.budget?.status() ?? null;
+  }
+}
+
+/** Exponential backoff with jitter: 2, 4, 8 … up to 15 minutes; a vendor's Retry-After wins when longer. */
+export function backoff(attempt: number, retryAfter?: number): number {
+  const base = Math.min(900, 2 ** Math.min(attempt, 10));
+  const jitter = Math.floor(Math.random() * Math.max(1, base / 4));
+  return Math.max(retryAfter ?? 0, base + jitter);
+}

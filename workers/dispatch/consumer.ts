@@ -1,0 +1,91 @@
+// Queue consumer for "sync": one ack/retry per message, never a whole-batch failure; poison messages are recorded.
+import { ConnectorError, NormalizeError, type ErrorDetail } from "../../shared/connector/errors";
+import { CanonicalEvent } from "../../shared/model/order";
+import { backoff } from "../connection-actor/connection-actor";
+import { connectorContext, destinationsOf, loadConnection } from "../connections";
+import { sourceConnector } from "../connectors/registry";
+import { quarantineEvent } from "../ingest/quarantine";
+import { orderKeyOf, SyncMessage } from "../order-actor/messages";
+import { sha256Hex } from "../../shared/webhooks/signature";
+import { recordFailure } from "./failures";
+
+export async function handleSyncBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  await Promise.all(batch.messages.map((m) => handleOne(m, env)));
+}
+
+async function handleOne(message: Message<unknown>, env: Env): Promise<void> {
+  const parsed = SyncMessage.safeParse(message.body);
+  if (!parsed.success) {
+    // A message that does not parse can never succeed: record it and ack, so it neither blocks nor loops.
+    await recordFailure(env, `poison:${message.id}`, "-", {
+      kind: "permanent",
+      message: `unreadable queue message: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
+      body: JSON.stringify(message.body)?.slice(0, 2000),
+    }, message.attempts);
+    message.ack();
+    return;
+  }
+  const msg = parsed.data;
+  try {
+    if (msg.type === "fetch") {
+      await fetchAndIngest(env, msg);
+      message.ack();
+      return;
+    }
+    const outcome = await env.CONNECTION_ACTOR.getByName(msg.destinationId).sync(msg.orderKey, msg.destinationId, message.attempts);
+    if (outcome.result === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
+    else message.ack();
+  } catch (err) {
+    // The actor itself failed (overload, deploy): retry with backoff; after max_retries it lands in the DLQ.
+    const detail: ErrorDetail = err instanceof ConnectorError ? err.toJSON() : { kind: "retryable", message: String((err as Error)?.message ?? err) };
+    if (detail.kind === "permanent") {
+      await recordFailure(env, msg.type === "sync" ? msg.orderKey : `${msg.connectionId}:${msg.sourceOrderId}`, msg.type === "sync" ? msg.destinationId : msg.connectionId, detail, message.attempts);
+      message.ack();
+      return;
+    }
+    message.retry({ delaySeconds: backoff(message.attempts, detail.retryAfterSeconds) });
+  }
+}
+
+/** Thin notifications (Square, Clover): fetch the full order from the source and ingest it like a webhook. */
+async function fetchAndIngest(env: Env, msg: Extract<SyncMessage, { type: "fetch" }>): Promise<void> {
+  const conn = await loadConnection(env, msg.connectionId);
+  const connector = conn ? sourceConnector(conn.slug) : undefined;
+  if (!conn || !connector?.fetchOrder) {
+    throw new ConnectorError({ kind: "permanent", message: `connection ${msg.connectionId} cannot fetch orders` });
+  }
+  const ctx = connectorContext(env, connector, conn);
+  let events: CanonicalEvent[];
+  try {
+    events = (await connector.fetchOrder(ctx, msg.sourceOrderId)).map((e) => CanonicalEvent.parse(e));
+  } catch (err) {
+    if (err instanceof NormalizeError) {
+      await quarantineEvent(env, { connectionId: conn.id, source: conn.slug, topic: "fetch", eventId: msg.eventId, reason: err.message, raw: msg.sourceOrderId });
+      return;
+    }
+    throw err;
+  }
+  await ingestFetched(env, conn.id, conn.slug, msg.sourceOrderId, events, `fetch:${msg.eventId}`);
+}
+
+/** Stores events obtained by fetching or polling in the order's actor (dedup by content makes re-polls no-ops). */
+export async function ingestFetched(env: Env, connectionId: string, source: string, sourceOrderId: string, events: CanonicalEvent[], eventId: string): Promise<string> {
+  const raw = JSON.stringify(events);
+  const orderKey = orderKeyOf(connectionId, sourceOrderId);
+  const res = await env.ORDER_ACTOR.getByName(orderKey).ingest({
+    orderKey, source, connectionId, sourceOrderId, eventId, topic: "poll", contentHash: await sha256Hex(raw), raw,
+    receivedAt: new Date().toISOString(), events, destinations: await destinationsOf(env, connectionId),
+  });
+  return res.outcome;
+}
+
+/** Dead letters: messages that exhausted their retries are kept as open failures for the admin page. */
+export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  for (const m of batch.messages) {
+    const parsed = SyncMessage.safeParse(m.body);
+    const orderKey = parsed.success ? (parsed.data.type === "sync" ? parsed.data.orderKey : `${parsed.data.connectionId}:${parsed.data.sourceOrderId}`) : `poison:${m.id}`;
+    const dest = parsed.success && parsed.data.type === "sync" ? parsed.data.destinationId : "-";
+    await recordFailure(env, orderKey, dest, { kind: "retryable", message: "gave up after the queue's retries (dead-lettered)", body: JSON.stringify(m.body).slice(0, 2000) }, m.attempts);
+    m.ack();
+  }
+}
