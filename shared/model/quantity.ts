@@ -27,11 +27,13 @@ function parse(q: string | number): Scaled {
   return { int: value, scale: trimmed.length };
 }
 
+/** A JSON double as a decimal: 15 significant digits drop binary noise (0.1 + 0.2 → "0.3") but keep 0.375. */
 function plain(n: number): string {
   if (!Number.isFinite(n)) throw new MoneyError(`quantity ${n} is not finite`);
-  const s = String(n);
+  const rounded = Number(n.toPrecision(15));
+  const s = String(rounded);
   if (!/e/i.test(s)) return s;
-  return n.toFixed(12).replace(/0+$/, "").replace(/\.$/, "");
+  return rounded.toFixed(12).replace(/0+$/, "").replace(/\.$/, "");
 }
 
 /** Canonical string for any decimal input ("2.500" → "2.5", 3 → "3"). */

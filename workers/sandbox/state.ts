@@ -80,8 +80,10 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
     const api = new Hono();
     api.use("*", async (c, next) => {
       // Control routes a simulator adds under /_sim/… are never faulted.
-      if (new URL(c.req.url).pathname.startsWith("/_")) return next();
+      const url = new URL(c.req.url);
+      if (url.pathname.startsWith("/_")) return next();
       const f = sim.faults();
+      if (f.match && !(url.pathname + url.search).includes(f.match)) return next();
       const fault = (kind: "server" | "rate" | "timeout", retryAfter: number): Response =>
         simulator.faultResponse?.(kind, sim, retryAfter) ??
         (kind === "rate"
