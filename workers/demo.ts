@@ -19,6 +19,7 @@ export const DEMO_CONNECTIONS: Record<string, Omit<ConnectionInput, "id" | "slug
     config: { realmId: "9130357766900456", tokenUrl: `${SANDBOX}/quickbooks-online/oauth2/v1/tokens/bearer` },
     credentials: { clientId: "demo-qbo-client", clientSecret: "demo-qbo-secret", refreshToken: "demo-qbo-refresh-0" },
   },
+  // More demo connections: one entry per connector slug, inserted above this line.
 };
 
 /** Which destinations each demo source feeds (every demo source feeds QuickBooks Online; Shopify feeds them all). */

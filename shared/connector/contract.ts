@@ -144,6 +144,11 @@ export interface SourceConnector extends Declaration {
     freshnessSeconds?: number;
     verify(input: WebhookInput, secret: string): Promise<VerifyResult>;
     identify(input: WebhookInput, payload: unknown): WebhookIdentity;
+    /**
+     * Notifications that name several objects at once (Clover batches order ids per merchant): one identity per
+     * object. Only `fetch` topics may use it; each object is fetched and ingested on its own.
+     */
+    identifyAll?(input: WebhookInput, payload: unknown): WebhookIdentity[];
     /** Parses the raw body into the vendor payload (JSON, form-encoded, …). */
     parse(input: WebhookInput): unknown;
   };

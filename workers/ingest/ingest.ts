@@ -41,12 +41,32 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
     await quarantineEvent(c.env, { connectionId, source, topic: null, eventId: null, reason: `unreadable payload: ${(err as Error).message}`, raw: text });
     return c.json({ status: "quarantined" }, 202);
   }
+  const contentHash = await sha256Hex(raw);
+  const destinations = () => destinationsOf(c.env, connectionId);
+  const many = hook.identifyAll?.(input, payload);
+  if (many && many.length !== 1) {
+    // A batch of pointers: each object is stored in its own OrderActor as a thin event to fetch.
+    let stored = 0;
+    for (const id of many) {
+      const act = connector.topics[id.topic];
+      if (act?.kind !== "fetch" || !id.sourceOrderId) {
+        await bumpCounter(c.env, connectionId, `ignored_topic:${id.topic}`);
+        continue;
+      }
+      const orderKey = orderKeyOf(connectionId, id.sourceOrderId);
+      await c.env.ORDER_ACTOR.getByName(orderKey).ingest({
+        orderKey, source, connectionId, sourceOrderId: id.sourceOrderId, eventId: id.eventId, topic: id.topic,
+        contentHash: `${contentHash}:${id.sourceOrderId}`, raw: text, receivedAt, events: [], fetch: true, destinations: await destinations(),
+      });
+      stored++;
+    }
+    return c.json({ status: "fetch", objects: stored }, 200);
+  }
   const action = connector.topics[identity.topic];
   if (!action || action.kind === "ignore") {
     await bumpCounter(c.env, connectionId, `ignored_topic:${identity.topic}`);
     return c.json({ status: "ignored", topic: identity.topic }, 200);
   }
-  const contentHash = await sha256Hex(raw);
   let events: CanonicalEvent[] = [];
   if (action.kind === "event") {
     try {
@@ -69,7 +89,7 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
   const orderKey = orderKeyOf(connectionId, sourceOrderId);
   const result = await c.env.ORDER_ACTOR.getByName(orderKey).ingest({
     orderKey, source, connectionId, sourceOrderId, eventId: identity.eventId, topic: identity.topic, contentHash,
-    raw: text, receivedAt, events: orderEvents, fetch: action.kind === "fetch", destinations: await destinationsOf(c.env, connectionId),
+    raw: text, receivedAt, events: orderEvents, fetch: action.kind === "fetch", destinations: await destinations(),
   });
   return c.json({ status: result.outcome, revision: result.revision, orderStatus: result.status }, 200);
 });
