@@ -66,7 +66,13 @@ interface Declaration {
   classify(res: HttpResponse): ErrorDetail | null;
   /** Adds auth to a request using the connection's credentials (and a live access token where OAuth 2). */
   authorize?(req: { url: string; method: string; headers: Record<string, string>; body?: string }, auth: AuthMaterial): Promise<void> | void;
-  /** OAuth 2 refresh: exchanges the refresh token; the caller persists the returned credentials (rotation). */
+  /**
+   * Obtains a short-lived credential: OAuth 2 refresh or client-credentials token, a login session (SAP B1
+   * `B1SESSION`/`ROUTEID` cookies, Intacct session id), a CSRF token with its cookies (S/4HANA). The
+   * ConnectionActor calls it single-flight, caches the result until `expiresAt`, calls it again after an `auth`
+   * error, and persists a returned `refreshToken` (rotating vendors) before the token is used. The result reaches
+   * `authorize` as `AuthMaterial.accessToken` (encode several values in it as JSON when needed).
+   */
   refreshAccessToken?(ctx: ConnectorContext): Promise<TokenSet>;
 }
 

@@ -79,7 +79,9 @@ export class ConnectionActor extends DurableObject<Env> {
           }
         },
       });
-    if (connector.auth.type !== "oauth2" || !connector.refreshAccessToken) return op(makeCtx(undefined));
+    // Any connector that obtains a short-lived credential (OAuth 2 token, SAP B1 session, S/4HANA CSRF token,
+    // Intacct session) does it through refreshAccessToken; the rest sign each request statelessly.
+    if (!connector.refreshAccessToken) return op(makeCtx(undefined));
     const token = await this.accessToken(connector, conn, false);
     try {
       return await op(makeCtx(token.accessToken));
