@@ -23,7 +23,7 @@ app.route("/admin", admin);
 
 export default {
   fetch: app.fetch,
-  async queue(batch, env) {
+  async queue(batch, env, _ctx) {
     if (batch.queue.endsWith("-dlq")) return handleDeadLetters(batch, env);
     if (batch.queue.includes("notify")) return handleNotifyBatch(batch, env);
     return handleSyncBatch(batch, env);

@@ -7,11 +7,16 @@ import { SANDBOX, sandbox } from "./connector-context";
 export { SANDBOX, sandbox };
 
 /** Creates `demo-<slug>` for each slug (pointed at the sandbox, demo credentials) and routes each source to each destination. */
-export async function connect(sources: string[], destinations: string[]): Promise<void> {
+export async function connect(sources: string[], destinations: string[], opts: { config?: Record<string, Record<string, unknown>> } = {}): Promise<void> {
   for (const slug of [...sources, ...destinations]) {
     const demo = DEMO_CONNECTIONS[slug];
     if (!demo) throw new Error(`no demo connection for ${slug}`);
-    await saveConnection(env, { ...demo, id: `demo-${slug}`, slug, baseUrl: `${SANDBOX}/${slug}` });
+    // Test files run against one shared sandbox; a rotating refresh token must not be shared between them, so each
+    // file starts its own token lineage (simulators accept an unused "test-seed-" token once, like a fresh grant).
+    const credentials = { ...demo.credentials };
+    if (credentials.refreshToken) credentials.refreshToken = `test-seed-${crypto.randomUUID()}`;
+    const config = { ...(demo.config ?? {}), ...(opts.config?.[slug] ?? {}) };
+    await saveConnection(env, { ...demo, config, credentials, id: `demo-${slug}`, slug, baseUrl: `${SANDBOX}/${slug}` });
   }
   for (const s of sources) for (const d of destinations) await addRoute(env, `demo-${s}`, `demo-${d}`);
 }
