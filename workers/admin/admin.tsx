@@ -1,7 +1,9 @@
 /** @jsxImportSource hono/jsx */
 // The admin page and its JSON API: orders with timelines, failures with retry, quarantine, runs, connections.
 import { Hono } from "hono";
-import { destinationsOf } from "../connections";
+import { z } from "zod";
+import { addRoute, destinationsOf, loadConnection, saveConnection, type ConnectionInput } from "../connections";
+import { CONNECTORS } from "../connectors/registry";
 import { reconcile, recentRuns } from "../reconcile/reconcile";
 import { requireAdmin, setSession, tokenMatches } from "./auth";
 import * as data from "./data";
@@ -31,7 +33,33 @@ admin.get("/api/failures", async (c) => c.json({ failures: await data.openFailur
 admin.get("/api/quarantine", async (c) => c.json({ quarantine: await data.listQuarantine(c.env) }));
 admin.get("/api/runs", async (c) => c.json({ runs: await recentRuns(c.env) }));
 admin.get("/api/connections", async (c) => c.json({ connections: await withBudgets(c.env) }));
+admin.get("/api/connectors", (c) =>
+  c.json({
+    connectors: Object.values(CONNECTORS).map((k) => ({
+      slug: k.slug, kind: k.kind, displayName: k.displayName, docsUrl: k.docsUrl, apiVersion: k.apiVersion,
+      rateLimit: k.rateLimit, capabilities: k.capabilities, credentialKeys: k.credentialKeys,
+    })),
+  }),
+);
 admin.post("/api/reconcile", async (c) => c.json(await reconcile(c.env)));
+/** Creates or replaces a connection; credentials are sealed and never returned. */
+admin.put("/api/connections/:id", async (c) => {
+  const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
+  if (!body) return c.json({ error: "body must be JSON" }, 400);
+  try {
+    await saveConnection(c.env, { ...(body as object), id: c.req.param("id") } as ConnectionInput);
+  } catch (err) {
+    return c.json({ error: err instanceof z.ZodError ? z.prettifyError(err) : (err as Error).message }, 400);
+  }
+  return c.json({ ok: true, id: c.req.param("id") });
+});
+admin.put("/api/routes/:source/:destination", async (c) => {
+  const { source, destination } = c.req.param();
+  const both = await Promise.all([loadConnection(c.env, source, true), loadConnection(c.env, destination, true)]);
+  if (both[0]?.role !== "source" || both[1]?.role !== "destination") return c.json({ error: "route must go from a source connection to a destination connection" }, 400);
+  await addRoute(c.env, source, destination);
+  return c.json({ ok: true });
+});
 admin.post("/api/failures/:id/retry", async (c) => c.json(await retryFailure(c.env, Number(c.req.param("id")))));
 
 // ------------------------------------------------------------------ pages

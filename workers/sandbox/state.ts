@@ -83,6 +83,7 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
       const url = new URL(c.req.url);
       if (url.pathname.startsWith("/_")) return next();
       const f = sim.faults();
+      sim.bump("requests");
       if (f.match && !(url.pathname + url.search).includes(f.match)) return next();
       const fault = (kind: "server" | "rate" | "timeout", retryAfter: number): Response =>
         simulator.faultResponse?.(kind, sim, retryAfter) ??

@@ -1,0 +1,114 @@
+// Bench helpers: wrangler dev processes, /proc CPU accounting, Shopify webhook generation, percentiles.
+import { spawn, spawnSync } from "node:child_process";
+import { createHmac, randomUUID } from "node:crypto";
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+
+export const root = path.resolve(import.meta.dirname, "..");
+const wrangler = path.join(root, "node_modules/.bin/wrangler");
+
+export function startWrangler(name, args, env = {}) {
+  const child = spawn(wrangler, ["dev", ...args], { cwd: root, detached: true, env: { ...process.env, FORCE_COLOR: "0", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let log = "";
+  child.stdout.on("data", (d) => (log += d));
+  child.stderr.on("data", (d) => (log += d));
+  return { name, child, log: () => log, stop: () => { try { process.kill(-child.pid, "SIGTERM"); } catch {} } };
+}
+
+export function runWrangler(args) {
+  const r = spawnSync(wrangler, args, { cwd: root, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  if (r.status !== 0) throw new Error(`wrangler ${args.join(" ")} failed:\n${r.stdout}\n${r.stderr}`);
+  return r.stdout;
+}
+
+export async function waitFor(url, ms = 90_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    try {
+      const r = await fetch(url);
+      if (r.status < 500) return;
+    } catch {}
+    await sleep(300);
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Total CPU seconds (user + system) of every workerd process descended from `pid`. */
+export function cpuSecondsOf(pid) {
+  const ticks = 100; // CLK_TCK on Linux
+  const procs = new Map();
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const close = stat.lastIndexOf(")");
+      const comm = stat.slice(stat.indexOf("(") + 1, close);
+      const f = stat.slice(close + 2).split(" ");
+      procs.set(Number(d), { ppid: Number(f[1]), comm, cpu: (Number(f[11]) + Number(f[12])) / ticks });
+    } catch {}
+  }
+  const descends = (p) => {
+    for (let cur = p, i = 0; cur > 1 && i < 50; i++) {
+      if (cur === pid) return true;
+      cur = procs.get(cur)?.ppid ?? 0;
+    }
+    return false;
+  };
+  let cpu = 0;
+  for (const [p, info] of procs) if (info.comm.startsWith("workerd") && descends(p)) cpu += info.cpu;
+  return cpu;
+}
+
+export function percentile(sorted, p) {
+  if (sorted.length === 0) return 0;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i];
+}
+
+const fixture = JSON.parse(readFileSync(path.resolve(root, "../shared/specs/shopify/rest-2024-04-responses/order.test_8.GET.json"), "utf8")).order;
+
+/** A Shopify REST order (from the vendor's example) with a new id, number and updated_at. */
+export function shopifyOrder(id, updatedAt, patch = {}) {
+  return { ...fixture, id, name: `#${id}`, order_number: id, refunds: [], financial_status: "paid", updated_at: updatedAt, ...patch };
+}
+
+/** One signed delivery as Shopify sends it. */
+export function shopifyDelivery(topic, payload, secret, eventId = randomUUID()) {
+  const body = JSON.stringify(payload);
+  return {
+    body,
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": topic,
+      "x-shopify-hmac-sha256": createHmac("sha256", secret).update(body).digest("base64"),
+      "x-shopify-shop-domain": "bench-shop.myshopify.com",
+      "x-shopify-api-version": "2024-04",
+      "x-shopify-webhook-id": randomUUID(),
+      "x-shopify-event-id": eventId,
+      "x-shopify-triggered-at": new Date().toISOString(),
+    },
+  };
+}
+
+/** The realistic lifecycle mix: create, paid, updated, fulfilled per order, plus `dupRatio` redeliveries. */
+export function lifecycleMix(firstId, orders, secret, dupRatio = 0.1) {
+  const out = [];
+  const base = Date.parse("2026-11-01T00:00:00Z");
+  for (let i = 0; i < orders; i++) {
+    const id = firstId + i;
+    const steps = [
+      ["orders/create", { financial_status: "pending" }],
+      ["orders/paid", { financial_status: "paid" }],
+      ["orders/updated", { note: "gift wrap" }],
+      ["orders/fulfilled", { fulfillment_status: "fulfilled" }],
+    ];
+    steps.forEach(([topic, patch], k) => {
+      const d = shopifyDelivery(topic, shopifyOrder(id, new Date(base + i * 1000 + k * 60_000).toISOString(), patch), secret);
+      out.push(d);
+      if (Math.random() < dupRatio) out.push(d);
+    });
+  }
+  return out;
+}

@@ -1,0 +1,228 @@
+// `npm run bench`: the mesh and a bare Hono baseline under the same runtime (wrangler dev) and load generator
+// (autocannon); prints a table, writes bench/results.json and prints that JSON object as its last line.
+import autocannon from "autocannon";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { cpuSecondsOf, lifecycleMix, percentile, root, runWrangler, shopifyDelivery, shopifyOrder, sleep, startWrangler, waitFor } from "./lib.mjs";
+
+// The demo retailer's connections point at the sandbox on :8788, so the bench uses the dev ports (stop `npm run dev` first).
+const MESH = 8787, SANDBOX = 8788, BASELINE = 8799;
+const mesh = `http://localhost:${MESH}`, sandbox = `http://localhost:${SANDBOX}`, baseline = `http://localhost:${BASELINE}`;
+const ADMIN = "bench-admin-token";
+const SATURATION_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const E2E_ORDERS = Number(process.env.BENCH_E2E_ORDERS ?? 500);
+const E2E_RATE = Number(process.env.BENCH_E2E_RATE ?? 3);
+const DRAIN_WINDOW_S = Number(process.env.BENCH_DRAIN_SECONDS ?? 60);
+const results = {};
+const step = (msg) => console.error(`[bench] ${msg}`);
+
+// ------------------------------------------------------------------ bundle size
+step("bundling the mesh (wrangler deploy --dry-run)");
+const out = path.join(root, ".build/bench-bundle");
+rmSync(out, { recursive: true, force: true });
+runWrangler(["deploy", "--dry-run", "--outdir", out]);
+let bundleBytes = 0;
+for (const f of readdirSync(out)) if (/\.(m?js|wasm)$/.test(f)) bundleBytes += gzipSync(readFileSync(path.join(out, f))).length;
+results.bundle_kib_gz = +(bundleBytes / 1024).toFixed(1);
+
+// ------------------------------------------------------------------ servers
+const persist = path.join(root, ".wrangler/bench-state");
+rmSync(persist, { recursive: true, force: true });
+mkdirSync(persist, { recursive: true });
+runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+writeFileSync(path.join(root, ".build/bench.vars"), `ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef\nADMIN_TOKEN=${ADMIN}\n`);
+const servers = [
+  startWrangler("sandbox", ["-c", "workers/sandbox/wrangler.toml", "--port", String(SANDBOX), "--inspector-port", "9330", "--persist-to", persist, "--var", "MESH_URL:", "--var", `SANDBOX_URL:${sandbox}`]),
+  startWrangler("mesh", ["--port", String(MESH), "--inspector-port", "9331", "--persist-to", persist, "--env-file", ".build/bench.vars", "--var", "DEMO_RETAILER:true", "--var", `ALLOWED_BASE_URL_OVERRIDES:${sandbox}`]),
+  startWrangler("baseline", ["-c", "bench/baseline/wrangler.toml", "--port", String(BASELINE), "--inspector-port", "9332"]),
+];
+const stopAll = () => servers.forEach((s) => s.stop());
+process.on("exit", stopAll);
+process.on("SIGINT", () => process.exit(130));
+
+try {
+  await Promise.all([waitFor(`${mesh}/health`), waitFor(`${sandbox}/`), waitFor(`${baseline}/health`)]);
+  const admin = (p, init = {}) => fetch(`${mesh}/admin/api${p}`, { ...init, headers: { authorization: `Bearer ${ADMIN}`, "content-type": "application/json", ...(init.headers ?? {}) } });
+  const put = async (p, body) => {
+    const r = await admin(p, { method: "PUT", body: JSON.stringify(body) });
+    if (!r.ok) throw new Error(`PUT ${p}: ${r.status} ${await r.text()}`);
+  };
+  const connectors = (await (await admin("/connectors")).json()).connectors;
+  await admin("/connections"); // seeds the demo retailer
+
+  const conns = (await (await admin("/connections")).json()).connections;
+  step(`demo retailer: ${conns.length} connections`);
+
+  const secret = "bench-shopify-secret";
+  const shopify = (id) => ({ slug: "shopify", name: id, config: { shopDomain: "bench-shop.myshopify.com" }, credentials: { webhookSecret: secret, accessToken: "demo-shopify-token" }, baseUrl: `${sandbox}/shopify` });
+  await put("/connections/bench-ingest", shopify("bench-ingest"));
+  await put("/connections/bench-e2e", shopify("bench-e2e"));
+  await put("/connections/bench-disabled", {
+    slug: "quickbooks-online", name: "disabled sink", enabled: false, baseUrl: `${sandbox}/quickbooks-online`,
+    config: { realmId: "1111111111", tokenUrl: `${sandbox}/quickbooks-online/oauth2/v1/tokens/bearer` },
+    credentials: { clientId: "demo-qbo-client", clientSecret: "demo-qbo-secret", refreshToken: `test-seed-${randomUUID()}` },
+  });
+  await put("/connections/bench-qbo", {
+    slug: "quickbooks-online", name: "bench QuickBooks", baseUrl: `${sandbox}/quickbooks-online`,
+    config: { realmId: "2222222222", tokenUrl: `${sandbox}/quickbooks-online/oauth2/v1/tokens/bearer` },
+    credentials: { clientId: "demo-qbo-client", clientSecret: "demo-qbo-secret", refreshToken: `test-seed-${randomUUID()}` },
+  });
+  await put("/routes/bench-ingest/bench-disabled", {});
+  await put("/routes/bench-e2e/bench-qbo", {});
+  // ------------------------------------------------------------------ saturation
+  async function saturate(url, list, seconds) {
+    let i = 0;
+    const r = await autocannon({
+      url, connections: 64, duration: seconds, method: "POST",
+      requests: [{ method: "POST", setupRequest: (req) => { const d = list[i++ % list.length]; return { ...req, headers: d.headers, body: d.body }; } }],
+    });
+    return { rps: r.requests.total / seconds, total: r.requests.total, non2xx: r.non2xx, errors: r.errors, p50: r.latency.p50, p99: r.latency.p99 };
+  }
+  const route = (conn) => `${mesh}/webhooks/shopify/${conn}`;
+
+  step("baseline saturation");
+  const baseList = lifecycleMix(1, 3000, secret);
+  const meshPid = servers[1].child.pid, basePid = servers[2].child.pid;
+  let cpu0 = cpuSecondsOf(basePid);
+  const base = await saturate(`${baseline}/webhooks/shopify/bench-ingest`, baseList, SATURATION_SECONDS);
+  results["baseline.rps"] = +base.rps.toFixed(1);
+  results.baseline_cpu_us_per_request = Math.round(((cpuSecondsOf(basePid) - cpu0) * 1e6) / base.total);
+
+  step("mesh saturation: lifecycle mix");
+  const mix = lifecycleMix(10_000_000, Math.ceil((SATURATION_SECONDS * 2500) / 4.4), secret);
+  cpu0 = cpuSecondsOf(meshPid);
+  const ing = await saturate(route("bench-ingest"), mix, SATURATION_SECONDS);
+  results["ingest.rps"] = +ing.rps.toFixed(1);
+  results.cpu_us_per_event = Math.round(((cpuSecondsOf(meshPid) - cpu0) * 1e6) / ing.total);
+  results["ingest.ratio"] = +(ing.rps / base.rps).toFixed(3);
+  results["ingest.non2xx"] = ing.non2xx;
+
+  step("mesh saturation: only new orders");
+  const fresh = Array.from({ length: SATURATION_SECONDS * 1500 }, (_, k) => shopifyDelivery("orders/create", shopifyOrder(20_000_000 + k, "2026-11-02T00:00:00Z"), secret));
+  results["ingest.new_order_rps"] = +(await saturate(route("bench-ingest"), fresh, SATURATION_SECONDS)).rps.toFixed(1);
+
+  step("mesh saturation: only duplicates");
+  const dups = mix.slice(0, 2000);
+  results["ingest.duplicate_rps"] = +(await saturate(route("bench-ingest"), dups, SATURATION_SECONDS)).rps.toFixed(1);
+
+  // ------------------------------------------------------------------ open-loop latency at 100 req/s
+  async function openLoop(url, list, rps, seconds) {
+    const lat = [];
+    const start = performance.now();
+    const pending = [];
+    for (let i = 0; i < rps * seconds; i++) {
+      const wait = start + (i * 1000) / rps - performance.now();
+      if (wait > 0) await sleep(wait);
+      const d = list[i % list.length];
+      const t0 = performance.now();
+      pending.push(fetch(url, { method: "POST", headers: d.headers, body: d.body }).then((r) => r.arrayBuffer()).then(() => lat.push(performance.now() - t0)));
+    }
+    await Promise.all(pending);
+    return lat.sort((a, b) => a - b);
+  }
+  step("latency at a steady 100 req/s (open loop)");
+  const steady = lifecycleMix(30_000_000, 400, secret);
+  const meshLat = await openLoop(route("bench-ingest"), steady, 100, 15);
+  const baseLat = await openLoop(`${baseline}/webhooks/shopify/x`, steady, 100, 15);
+  results["ingest.p50_ms"] = +percentile(meshLat, 50).toFixed(2);
+  results["ingest.p99_ms"] = +percentile(meshLat, 99).toFixed(2);
+  results["baseline.p99_ms"] = +percentile(baseLat, 99).toFixed(2);
+
+  // ------------------------------------------------------------------ end to end
+  step(`end to end: ${E2E_ORDERS} orders at ${E2E_RATE}/s → QuickBooks simulator`);
+  const sent = new Map();
+  const seen = new Map();
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      try {
+        const docs = (await (await fetch(`${sandbox}/_inspect/quickbooks-online`)).json()).documents;
+        const now = performance.now();
+        for (const d of docs) if (sent.has(d.externalRef) && !seen.has(d.externalRef)) seen.set(d.externalRef, now);
+      } catch {}
+      await sleep(200);
+    }
+  })();
+  const t0 = performance.now();
+  for (let k = 0; k < E2E_ORDERS; k++) {
+    const wait = t0 + (k * 1000) / E2E_RATE - performance.now();
+    if (wait > 0) await sleep(wait);
+    const id = 40_000_000 + k;
+    const d = shopifyDelivery("orders/create", shopifyOrder(id, new Date().toISOString()), secret);
+    sent.set(`#${id}`, performance.now());
+    fetch(route("bench-e2e"), { method: "POST", headers: d.headers, body: d.body }).then((r) => r.arrayBuffer());
+  }
+  const deadline = performance.now() + 120_000;
+  while (seen.size < sent.size && performance.now() < deadline) await sleep(250);
+  polling = false;
+  await poller;
+  const e2e = [...seen].map(([ref, at]) => at - sent.get(ref)).sort((a, b) => a - b);
+  results["e2e.p50_ms"] = Math.round(percentile(e2e, 50));
+  results["e2e.p99_ms"] = Math.round(percentile(e2e, 99));
+  results["e2e.delivered"] = `${seen.size}/${sent.size}`;
+
+  // ------------------------------------------------------------------ drain on a backlog
+  const budgets = connectors.filter((c) => c.kind === "destination" && c.rateLimit?.perMinute);
+  step(`drain: backlog to ${budgets.map((b) => b.slug).join(", ")}`);
+  const stats = async (slug) => (await (await fetch(`${sandbox}/_stats/${slug}`)).json());
+  const backlog = Math.max(...budgets.map((b) => b.rateLimit.perMinute)) * 1.2;
+  const demoSecret = "demo-shopify-secret";
+  await Promise.all(
+    Array.from({ length: Math.ceil(backlog) }, (_, k) => {
+      const d = shopifyDelivery("orders/create", shopifyOrder(50_000_000 + k, new Date().toISOString()), demoSecret);
+      return fetch(route("demo-shopify"), { method: "POST", headers: d.headers, body: d.body }).then((r) => r.arrayBuffer());
+    }),
+  );
+  await sleep(10_000);
+  const before = Object.fromEntries(await Promise.all(budgets.map(async (b) => [b.slug, await stats(b.slug)])));
+  await sleep(DRAIN_WINDOW_S * 1000);
+  for (const b of budgets) {
+    const after = await stats(b.slug);
+    const req = (after.requests ?? 0) - (before[b.slug].requests ?? 0);
+    const throttled = (after.throttled ?? 0) - (before[b.slug].throttled ?? 0);
+    results[`drain.${b.slug}.utilization`] = +(((req - throttled) / (b.rateLimit.perMinute * (DRAIN_WINDOW_S / 60)))).toFixed(3);
+    results[`drain.${b.slug}.throttled`] = throttled;
+  }
+
+  // ------------------------------------------------------------------ reconciliation over 10k and 100k orders
+  for (const n of [10_000, 100_000]) {
+    step(`reconciliation over ${n} orders`);
+    loadOrders(n);
+    const t = performance.now();
+    const r = await admin("/reconcile", { method: "POST" });
+    if (!r.ok) throw new Error(`reconcile failed: ${r.status} ${await r.text()}`);
+    const body = await r.json();
+    results[`reconcile.${n / 1000}k_s`] = +((performance.now() - t) / 1000).toFixed(2);
+    results[`reconcile.${n / 1000}k_checked`] = body.ordersChecked;
+  }
+} finally {
+  stopAll();
+}
+
+function loadOrders(n) {
+  // Orders routed to the bench QuickBooks connection, 99% already linked, written straight into local D1.
+  const file = path.join(root, ".build/bench-orders.sql");
+  const lines = ["DELETE FROM orders WHERE connection_id = 'bench-e2e' AND source = 'bench';", "DELETE FROM links WHERE order_key LIKE 'bench-e2e:r%';"];
+  for (let i = 0; i < n; i += 500) {
+    const o = [], l = [];
+    for (let k = i; k < Math.min(n, i + 500); k++) {
+      o.push(`('bench-e2e:r${k}','bench-e2e','bench','r${k}','R${k}','paid',${1000 + k},'USD',1,1,'2026-11-01T00:00:00Z')`);
+      if (k % 100 !== 0) l.push(`('bench-e2e:r${k}','bench-qbo','order','SalesReceipt','${k}','R${k}',1,${1000 + k},'USD')`);
+    }
+    lines.push(`INSERT INTO orders (order_key,connection_id,source,source_order_id,order_number,status,total,currency,source_version,revision,source_updated_at) VALUES ${o.join(",")};`);
+    if (l.length) lines.push(`INSERT INTO links (order_key,destination_connection_id,doc_key,doc_kind,doc_id,external_ref,synced_version,total,currency) VALUES ${l.join(",")};`);
+  }
+  writeFileSync(file, lines.join("\n"));
+  runWrangler(["d1", "execute", "DB", "--local", "--persist-to", persist, "--file", file]);
+}
+
+// ------------------------------------------------------------------ report
+const order = ["ingest.rps", "baseline.rps", "ingest.ratio", "ingest.new_order_rps", "ingest.duplicate_rps", "ingest.p50_ms", "ingest.p99_ms", "baseline.p99_ms", "cpu_us_per_event", "baseline_cpu_us_per_request", "e2e.p50_ms", "e2e.p99_ms"];
+const keys = [...order.filter((k) => k in results), ...Object.keys(results).filter((k) => !order.includes(k))];
+console.log("\n| metric | value |\n|---|---|");
+for (const k of keys) console.log(`| ${k} | ${results[k]} |`);
+writeFileSync(path.join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
+console.log(JSON.stringify(results));
+process.exit(0);
