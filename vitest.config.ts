@@ -34,6 +34,9 @@ export default defineConfig(async () => {
             ENCRYPTION_KEY: "test-encryption-key-0123456789abcdef",
             ADMIN_TOKEN: "test-admin-token",
             DEMO_RETAILER: "false",
+            // `npm run simulate -- --seed N --minutes M` passes these through to test/chaos/simulate.test.ts.
+            SIMULATE_SEED: process.env.SIMULATE_SEED ?? "",
+            SIMULATE_MINUTES: process.env.SIMULATE_MINUTES ?? "",
           },
           // Every outbound fetch of the mesh (and of the tests) is answered by the sandbox.
           outboundService: "sandbox",

@@ -4,3 +4,9 @@ declare namespace Cloudflare {
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }
 }
+declare namespace Cloudflare {
+  interface Env {
+    SIMULATE_SEED?: string;
+    SIMULATE_MINUTES?: string;
+  }
+}

@@ -43,7 +43,7 @@ describe("Shopify → QuickBooks Online", () => {
   });
 
   it("its shipment reaches the document and its refund becomes a RefundReceipt", async () => {
-    await sandbox(`/shopify/_sim/orders/${id}/fulfill`, { tracking_number: "1Z999AA10123456784", tracking_company: "UPS" });
+    await sandbox(`/shopify/_sim/orders/${id}/fulfill`, { trackingNumber: "1Z999AA10123456784", trackingCompany: "UPS" });
     await deliverNew();
     await eventually(async () => {
       const d = (await docsFor(ref))[0];
