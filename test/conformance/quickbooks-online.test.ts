@@ -1,0 +1,338 @@
+// QuickBooks Online against its simulator: the destination conformance suite plus QBO's own behaviours.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ConnectorContext } from "../../shared/connector/contract";
+import { ConnectorError } from "../../shared/connector/errors";
+import { HttpClient, type HttpResponse } from "../../shared/connector/http";
+import { formatMinor } from "../../shared/model/money";
+import type { Order } from "../../shared/model/order";
+import type { InspectDocument } from "../../workers/sandbox/kit";
+import { quickbooksOnline as qbo } from "../../workers/connectors/destinations/quickbooks-online";
+import { SANDBOX, sandbox } from "../helpers/connector-context";
+import { buildOrder, refundOf, truncatingScale, unpaidWebOrder, weighedSpice, withIdentity } from "../helpers/orders";
+import { qboFixture } from "../helpers/specs-quickbooks-online";
+import { describeDestinationConformance } from "./destination-suite";
+
+const SLUG = "quickbooks-online";
+const runId = `q${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+const realmId = `9130${runId}`;
+const client = { clientId: `client-${runId}`, clientSecret: `secret-${runId}`, refreshToken: `rt0-${runId}` };
+const auth = { accessToken: "", refreshToken: client.refreshToken };
+
+function context(opts: { fetch?: typeof fetch; connectionId?: string; config?: Record<string, unknown>; credentials?: Record<string, string> } = {}): ConnectorContext {
+  const config = { realmId, ...opts.config };
+  const credentials = opts.credentials ?? { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken: auth.refreshToken };
+  const baseUrl = `${SANDBOX}/${SLUG}`;
+  const http = new HttpClient({
+    baseUrl,
+    allowedHosts: [...qbo.hosts, new URL(baseUrl).host],
+    classify: (res) => qbo.classify(res),
+    authorize: (req) => qbo.authorize!(req, { credentials, config, accessToken: auth.accessToken, now: new Date() }),
+    fetch: opts.fetch,
+  });
+  const log = { info() {}, warn() {}, error() {} };
+  return { http, clock: { now: () => new Date() }, log, connection: { id: opts.connectionId ?? `conn-${runId}`, slug: SLUG, config, credentials } };
+}
+
+/** Exchanges the current refresh token and keeps the rotated one (as the ConnectionActor does). */
+async function refresh(): Promise<void> {
+  const tokens = await qbo.refreshAccessToken!(context());
+  auth.accessToken = tokens.accessToken;
+  auth.refreshToken = tokens.refreshToken!;
+}
+
+async function inspect(): Promise<InspectDocument[]> {
+  return (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents;
+}
+
+async function rawPost(ctx: ConnectorContext, entity: string, body: unknown, requestid?: string): Promise<HttpResponse> {
+  return ctx.http.raw({
+    method: "POST",
+    url: `/v3/company/${realmId}/${entity}`,
+    query: { minorversion: "75", requestid },
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+}
+
+async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(ConnectorError);
+  return err as ConnectorError;
+}
+
+const fresh = (order: Order, tag: string, number?: string): Order => withIdentity(order, `${runId}${tag}`, number ?? `${runId}${tag}`);
+
+beforeAll(async () => {
+  await sandbox(`/${SLUG}/_sim/clients`, client);
+  await refresh();
+});
+
+describeDestinationConformance({
+  connector: qbo,
+  runId,
+  context: async ({ fetch: f }) => context({ fetch: f }),
+  expireAuth: async () => {
+    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
+  },
+  restoreAuth: refresh,
+  sendInvalidPayload: (ctx) =>
+    ctx.http.send({
+      method: "POST",
+      url: `/v3/company/${realmId}/salesreceipt`,
+      query: { minorversion: "75" },
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ Line: [{ DetailType: "SalesItemLineDetail", Amount: 1, SalesItemLineDetail: { ItemRef: { value: "1" } } }], Frobnicate: true }),
+    }),
+  orderKinds: ["SalesReceipt", "Invoice"],
+  refundKinds: ["RefundReceipt", "CreditMemo"],
+});
+
+describe("quickbooks-online specifics", () => {
+  it("treats a Fault in an HTTP 200 answer as an error (Intuit's fault template, and live from the simulator)", async () => {
+    const template = qboFixture<{ Fault: { Error: { code: string; Message: string; Detail: string }[]; type: string } }>("fault.response.template.json");
+    template.Fault.Error[0]!.code = "6000";
+    const text = JSON.stringify(template);
+    const res: HttpResponse = { status: 200, headers: new Headers(), text, url: "https://quickbooks.api.intuit.com/v3/company/1/salesreceipt", json: <T>() => JSON.parse(text) as T };
+    const detail = qbo.classify(res);
+    expect(detail?.kind).toBe("permanent");
+    expect(detail?.vendorCode).toBe("6000");
+    expect(detail?.body).toBe(text);
+
+    await sandbox(`/${SLUG}/_sim/fault-200`, { count: 1 });
+    const err = await rejection(qbo.upsert(context(), fresh(weighedSpice(), "f200"), null, `${runId}-f200`));
+    expect(err.status).toBe(200);
+    expect(err.kind).toBe("permanent");
+    expect(err.vendorCode).toBe("6000");
+  });
+
+  it("answers a stale SyncToken with 5010 → conflict, and upsert converges by re-reading", async () => {
+    const ctx = context();
+    const order = fresh(weighedSpice(), "stale");
+    const created = await qbo.upsert(ctx, order, null, `${runId}-stale-1`);
+    expect(created.doc.version).toBe("0");
+    // Someone edits the receipt in QuickBooks: SyncToken moves to 1.
+    const edited = await rawPost(ctx, "salesreceipt", { Id: created.doc.id, SyncToken: "0", sparse: true, TrackingNum: "edited-by-hand" });
+    expect(edited.status).toBe(200);
+    const stale = await rawPost(ctx, "salesreceipt", { Id: created.doc.id, SyncToken: "0", sparse: true, TrackingNum: "late" });
+    const detail = qbo.classify(stale);
+    expect(detail?.kind).toBe("conflict");
+    expect(detail?.vendorCode).toBe("5010");
+
+    const changed: Order = { ...order, note: "changed", sourceVersion: 2 };
+    const converged = await qbo.upsert(ctx, changed, created.doc, `${runId}-stale-2`);
+    expect(converged.doc.id).toBe(created.doc.id);
+    expect(Number(converged.doc.version)).toBeGreaterThan(1);
+    expect(converged.doc.total).toBe(order.totals.total);
+    expect(converged.notes.some((n) => /SyncToken/.test(n.message))).toBe(true);
+  });
+
+  it("rotates refresh tokens: after two refreshes the first refresh token is rejected", async () => {
+    const rot = { clientId: `rot-${runId}`, clientSecret: "rot-secret", refreshToken: `rot-rt0-${runId}` };
+    await sandbox(`/${SLUG}/_sim/clients`, rot);
+    const ctxWith = (refreshToken: string, clientSecret = rot.clientSecret) => context({ credentials: { ...rot, clientSecret, refreshToken } });
+    const first = await qbo.refreshAccessToken!(ctxWith(rot.refreshToken));
+    const second = await qbo.refreshAccessToken!(ctxWith(first.refreshToken!));
+    expect(first.refreshToken).not.toBe(rot.refreshToken);
+    expect(second.refreshToken).not.toBe(first.refreshToken);
+    expect(first.expiresAt).toBeGreaterThan(Date.now());
+    for (const old of [rot.refreshToken, first.refreshToken!]) {
+      const err = await rejection(qbo.refreshAccessToken!(ctxWith(old)));
+      expect(err.kind).toBe("auth");
+      expect(err.vendorCode).toBe("invalid_grant");
+    }
+    const badClient = await rejection(qbo.refreshAccessToken!(ctxWith(second.refreshToken!, "wrong")));
+    expect(badClient.vendorCode).toBe("invalid_client");
+    // The simulator answers with the fields of Intuit's own SDK fixture.
+    const fixture = qboFixture<Record<string, unknown>>("success_refreshtoken_response.json");
+    const raw = await fetch(`${SANDBOX}/${SLUG}/oauth2/v1/tokens/bearer`, {
+      method: "POST",
+      headers: { authorization: `Basic ${btoa(`${rot.clientId}:${rot.clientSecret}`)}`, "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: second.refreshToken! }),
+    });
+    const body = (await raw.json()) as Record<string, unknown>;
+    for (const key of Object.keys(fixture).filter((k) => k !== "id_token")) expect(typeof body[key]).toBe(typeof fixture[key]);
+  });
+
+  it("keeps DocNumber within 21 characters (the end of a long number) and the simulator enforces it", async () => {
+    const ctx = context();
+    const long = `WEB-${runId}-2026-05-01-000123456789`;
+    const order = fresh(weighedSpice(), "long", long);
+    const result = await qbo.upsert(ctx, order, null, `${runId}-long`);
+    expect(result.doc.externalRef.length).toBeLessThanOrEqual(21);
+    expect(long.endsWith(result.doc.externalRef)).toBe(true);
+    expect(result.notes.some((n) => n.message.includes(long))).toBe(true);
+    const held = (await inspect()).find((d) => d.id === result.doc.id)!;
+    expect((held.raw as { DocNumber: string }).DocNumber).toBe(result.doc.externalRef);
+    const tooLong = await rawPost(ctx, "salesreceipt", {
+      DocNumber: "X".repeat(22),
+      Line: [{ DetailType: "SalesItemLineDetail", Amount: 1, SalesItemLineDetail: { ItemRef: { value: "1" }, Qty: 1, UnitPrice: 1 } }],
+    });
+    const detail = qbo.classify(tooLong);
+    expect(detail?.kind).toBe("permanent");
+    expect(detail?.vendorCode).toBe("2050");
+  });
+
+  it("trims non-Latin item names to 100 characters on a character boundary", async () => {
+    const ctx = context();
+    const names = [
+      "हल्दी पाउडर शुद्ध और प्राकृतिक ".repeat(5),
+      "ብርብሬ ቅመም ከኢትዮጵያ የመጣ ".repeat(6),
+      "𠮷野家の牛丼のたれ𩸽の干物".repeat(9),
+      "زعتر بلدي فلسطيني أصلي ".repeat(6),
+    ];
+    const order = fresh(
+      buildOrder({
+        id: "names",
+        currency: "USD",
+        taxesIncluded: false,
+        lines: names.map((name, i) => ({ name, sku: `${runId}-NAME-${i}`, quantity: "1", unitPrice: 100 + i })),
+        tax: 0,
+      }),
+      "names",
+    );
+    const result = await qbo.upsert(ctx, order, null, `${runId}-names`);
+    const held = (await inspect()).find((d) => d.id === result.doc.id)!;
+    const itemIds = (held.raw as { Line: { DetailType: string; SalesItemLineDetail?: { ItemRef: { value: string } } }[] }).Line.filter((l) => l.DetailType === "SalesItemLineDetail").map((l) => l.SalesItemLineDetail!.ItemRef.value);
+    const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+    for (const [i, id] of itemIds.entries()) {
+      const res = await ctx.http.send({ method: "GET", url: `/v3/company/${realmId}/item/${id}`, query: { minorversion: "75" } });
+      const name = res.json<{ Item: { Name: string } }>().Item.Name;
+      const original = names[i]!.trim();
+      expect(name.length).toBeLessThanOrEqual(100);
+      expect(name.length).toBeGreaterThan(80);
+      expect(name).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      // Whole graphemes: the name's graphemes are exactly the original's first ones.
+      const got = [...segmenter.segment(name)].map((s) => s.segment);
+      const want = [...segmenter.segment(original)].map((s) => s.segment).slice(0, got.length);
+      expect(got.join("").trimEnd()).toBe(want.join("").trimEnd());
+    }
+  });
+
+  it("adds a rounding line where QBO rounds quantity × price differently from the source", async () => {
+    const ctx = context();
+    const order = fresh(truncatingScale(), "round");
+    const result = await qbo.upsert(ctx, order, null, `${runId}-round`);
+    expect(result.doc.total).toBe(order.totals.total);
+    expect(result.notes.some((n) => /rounding adjustment/.test(n.message))).toBe(true);
+    const held = (await inspect()).find((d) => d.id === result.doc.id)!;
+    expect(held.total).toBe(formatMinor(order.totals.total, "USD"));
+    const lines = (held.raw as { Line: { Amount: number; SalesItemLineDetail?: { ItemRef: { value: string } } }[] }).Line;
+    // The source says 0.49 for 0.333 × 1.50 (0.4995); QBO makes it 0.50, so a −0.01 adjustment brings 9.49 back to 9.48.
+    const rounding = lines.filter((l) => l.SalesItemLineDetail?.ItemRef.value === "2");
+    expect(rounding.map((l) => l.Amount)).toEqual([-0.01]);
+  });
+
+  it("posts an unpaid order as an Invoice and settles it with a Payment once paid", async () => {
+    const ctx = context();
+    const order = fresh(unpaidWebOrder(), "inv");
+    const invoice = await qbo.upsert(ctx, order, null, `${runId}-inv-1`);
+    expect(invoice.doc.kind).toBe("Invoice");
+    expect(invoice.doc.state).toBe("open");
+    const paid: Order = { ...order, financialStatus: "paid", status: "paid", payments: [{ id: "p1", method: "card", amount: order.totals.total, kind: "sale", status: "success" }], sourceVersion: 2 };
+    const settled = await qbo.upsert(ctx, paid, invoice.doc, `${runId}-inv-2`);
+    expect(settled.doc.id).toBe(invoice.doc.id);
+    expect(settled.doc.state).toBe("paid");
+    const payments = (await inspect()).filter((d) => d.kind === "Payment" && JSON.stringify(d.raw).includes(`"TxnId":"${invoice.doc.id}"`));
+    expect(payments.map((p) => p.total)).toEqual([formatMinor(order.totals.total, "USD")]);
+    // A refund against an invoice is a CreditMemo that names the invoice.
+    const r = refundOf(paid, `${order.sourceOrderId}-R1`);
+    const credit = await qbo.refund(ctx, paid, r, settled.doc, `${runId}-inv-refund`);
+    expect(credit.doc.kind).toBe("CreditMemo");
+    expect(credit.doc.total).toBe(r.total);
+    const memo = (await inspect()).find((d) => d.id === credit.doc.id)!;
+    expect((memo.raw as { InvoiceRef?: { value: string } }).InvoiceRef?.value).toBe(invoice.doc.id);
+  });
+
+  it("writes ship date, tracking number and carrier once the order has shipped", async () => {
+    const ctx = context();
+    const order = fresh(weighedSpice(), "ship");
+    const created = await qbo.upsert(ctx, order, null, `${runId}-ship-1`);
+    const shipped: Order = {
+      ...order,
+      status: "shipped",
+      fulfillmentStatus: "shipped",
+      fulfillments: [{ id: "f1", status: "shipped", carrier: "UPS", trackingNumber: "1Z999AA10123456784", lines: [], updatedAt: "2026-05-02T15:00:00Z" }],
+      sourceVersion: 2,
+    };
+    await qbo.upsert(ctx, shipped, created.doc, `${runId}-ship-2`);
+    const raw = (await inspect()).find((d) => d.id === created.doc.id)!.raw as { ShipDate?: string; TrackingNum?: string; ShipMethodRef?: { value: string } };
+    expect(raw).toMatchObject({ ShipDate: "2026-05-02", TrackingNum: "1Z999AA10123456784", ShipMethodRef: { value: "UPS" } });
+  });
+
+  it("voids the document of a cancelled order", async () => {
+    const ctx = context();
+    const order = fresh(weighedSpice(), "void");
+    const created = await qbo.upsert(ctx, order, null, `${runId}-void-1`);
+    const cancelled: Order = { ...order, status: "cancelled", cancelledAt: "2026-05-02T00:00:00Z", sourceVersion: 2 };
+    const voided = await qbo.upsert(ctx, cancelled, created.doc, `${runId}-void-2`);
+    expect(voided.doc.id).toBe(created.doc.id);
+    expect(voided.doc.state).toBe("voided");
+    expect(voided.doc.total).toBe(0);
+  });
+
+  it("replays a write with the same requestid instead of running it twice", async () => {
+    const ctx = context();
+    const body = { DocNumber: `${runId}rq`.slice(-21), CustomerRef: { value: "1" }, Line: [{ DetailType: "SalesItemLineDetail", Amount: 2.5, SalesItemLineDetail: { ItemRef: { value: "1" }, Qty: 2, UnitPrice: 1.25 } }] };
+    const a = await rawPost(ctx, "salesreceipt", body, `${runId}-same`);
+    const b = await rawPost(ctx, "salesreceipt", body, `${runId}-same`);
+    expect(a.status).toBe(200);
+    expect(b.json<{ SalesReceipt: { Id: string } }>().SalesReceipt.Id).toBe(a.json<{ SalesReceipt: { Id: string } }>().SalesReceipt.Id);
+    expect((await inspect()).filter((d) => d.externalRef === body.DocNumber)).toHaveLength(1);
+    const wrongAmount = await rawPost(ctx, "salesreceipt", { ...body, DocNumber: undefined, Line: [{ ...body.Line[0], Amount: 2.51 }] });
+    expect(qbo.classify(wrongAmount)?.vendorCode).toBe("6070");
+  });
+
+  it("refuses to adopt a document whose number belongs to another order", async () => {
+    const ctx = context();
+    const order = fresh(weighedSpice(), "taken");
+    const squat = await rawPost(ctx, "salesreceipt", {
+      DocNumber: order.orderNumber.slice(-21),
+      PrivateNote: "om:someone-else:42",
+      Line: [{ DetailType: "SalesItemLineDetail", Amount: 1, SalesItemLineDetail: { ItemRef: { value: "1" }, Qty: 1, UnitPrice: 1 } }],
+    });
+    expect(squat.status).toBe(200);
+    const err = await rejection(qbo.find(ctx, qbo.orderRef(order), "order", order));
+    expect(err.kind).toBe("conflict");
+    expect(err.message).toMatch(/another|not this order/);
+  });
+
+  it("lists this connection's documents changed since an instant", async () => {
+    const ctx = context();
+    const since = new Date(Date.now() - 60_000);
+    const docs = [];
+    let cursor: string | null = null;
+    do {
+      const page = await qbo.list!(ctx, since, cursor);
+      docs.push(...page.docs);
+      cursor = page.cursor;
+    } while (cursor);
+    const held = (await inspect()).filter((d) => ["SalesReceipt", "Invoice", "RefundReceipt", "CreditMemo"].includes(d.kind) && String((d.raw as { PrivateNote?: string }).PrivateNote ?? "").includes(`om:conn-${runId}:`));
+    expect(docs.map((d) => d.id).sort()).toEqual(held.map((d) => d.id).sort());
+    expect(docs.length).toBeGreaterThan(5);
+  });
+
+  it("throttles past the per-realm budget with ThrottleExceeded and Retry-After", async () => {
+    const throttledRealm = `${realmId}-t`;
+    const ctx = context({ config: { realmId: throttledRealm } });
+    const before = await sandbox<Record<string, number>>(`/_stats/${SLUG}`);
+    await sandbox(`/_config/${SLUG}`, { requestsPerMinute: 2 });
+    try {
+      const get = () => ctx.http.raw({ method: "GET", url: `/v3/company/${throttledRealm}/query`, query: { query: "select * from Item", minorversion: "75" } });
+      expect((await get()).status).toBe(200);
+      expect((await get()).status).toBe(200);
+      const third = await get();
+      expect(third.status).toBe(429);
+      const detail = qbo.classify(third);
+      expect(detail?.kind).toBe("rate_limited");
+      expect(detail?.vendorCode).toBe("3001");
+      expect(detail?.retryAfterSeconds).toBeGreaterThan(0);
+    } finally {
+      await sandbox(`/_config/${SLUG}`, { requestsPerMinute: 500 });
+    }
+    const after = await sandbox<Record<string, number>>(`/_stats/${SLUG}`);
+    expect((after.throttled ?? 0) - (before.throttled ?? 0)).toBeGreaterThanOrEqual(1);
+  });
+});

@@ -1,0 +1,82 @@
+// Name lists a document points at: Items by SKU (created on demand, names trimmed to QBO's limit) and web Customers.
+import type { ConnectorContext, SyncNote } from "../../../../shared/connector/contract";
+import { ConnectorError } from "../../../../shared/connector/errors";
+import type { Order, OrderLine } from "../../../../shared/model/order";
+import { query, quote, requestIdFor, write } from "./api";
+import type { QboConfig } from "./config";
+import type { Ref } from "./mapping";
+import { ITEM_NAME_MAX, trimToLength } from "./refs";
+import { QboCustomer, QboItem } from "./schemas";
+
+function isDuplicateName(err: unknown): boolean {
+  return err instanceof ConnectorError && err.vendorCode === "6240";
+}
+
+/**
+ * Resolves the Item of every product line: the posting profile's itemMap, then an existing Item with that SKU (one
+ * `Sku IN (…)` query per order), then — when autoCreateItems — a new NonInventory Item; lines without a SKU post to
+ * the fallback item.
+ */
+export async function resolveItems(ctx: ConnectorContext, cfg: QboConfig, lines: readonly OrderLine[], requestId: string, notes: SyncNote[]): Promise<(line: OrderLine) => Ref> {
+  const bySku = new Map<string, Ref>();
+  for (const [sku, id] of Object.entries(cfg.itemMap)) bySku.set(sku, { value: id });
+  const wanted = [...new Set(lines.filter((l) => !l.giftCard && l.sku && !bySku.has(l.sku)).map((l) => l.sku!))];
+  if (wanted.length > 0 && cfg.autoCreateItems) {
+    // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item#query-an-item
+    const found = await query(ctx, cfg, "Item", `Sku IN (${wanted.map(quote).join(", ")})`);
+    for (const raw of found) {
+      const item = QboItem.safeParse(raw);
+      if (item.success && item.data.Sku && item.data.Active !== false) bySku.set(item.data.Sku, { value: item.data.Id, name: item.data.Name });
+    }
+    for (const sku of wanted) {
+      if (bySku.has(sku)) continue;
+      const line = lines.find((l) => l.sku === sku)!;
+      bySku.set(sku, await createItem(ctx, cfg, line, sku, requestId, notes));
+    }
+  }
+  return (line) => (line.sku && bySku.get(line.sku)) || { value: cfg.fallbackItemId };
+}
+
+// https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item#create-an-item
+async function createItem(ctx: ConnectorContext, cfg: QboConfig, line: OrderLine, sku: string, requestId: string, notes: SyncNote[]): Promise<Ref> {
+  const attempt = async (name: string, purpose: string): Promise<Ref> => {
+    const body = { Name: name, Sku: sku, Type: "NonInventory", IncomeAccountRef: { value: cfg.incomeAccountId } };
+    const rec = QboItem.parse(await write(ctx, cfg, "Item", body, await requestIdFor(requestId, purpose)));
+    notes.push({ message: `Created QuickBooks item "${rec.Name}" for SKU ${sku}`, data: { itemId: rec.Id, sku, trimmed: name !== line.name.trim() } });
+    return { value: rec.Id, name: rec.Name };
+  };
+  const name = trimToLength(line.name || sku, ITEM_NAME_MAX);
+  try {
+    return await attempt(name, `item:${sku}`);
+  } catch (err) {
+    // Item names are unique in QBO (6240): another SKU already has this name, so this one carries its SKU.
+    if (!isDuplicateName(err)) throw err;
+    const suffix = ` (${sku})`;
+    return attempt(trimToLength(line.name, ITEM_NAME_MAX - suffix.length) + suffix, `item:${sku}:named`);
+  }
+}
+
+/** Store sales and orders without a customer post to the walk-in customer; web customers are found by e-mail or name, or created. */
+export async function resolveCustomer(ctx: ConnectorContext, cfg: QboConfig, order: Order, requestId: string, notes: SyncNote[]): Promise<Ref> {
+  const c = order.customer;
+  const email = c?.email?.trim();
+  const name = trimToLength(c?.name?.trim() || email || "", 500);
+  if (order.channel === "store" || !name) return { value: cfg.walkInCustomerId };
+  // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer#query-a-customer
+  if (email) {
+    const byEmail = (await query(ctx, cfg, "Customer", `PrimaryEmailAddr = ${quote(email)}`, { start: 1, max: 10 })).map((r) => QboCustomer.parse(r));
+    if (byEmail[0]) return { value: byEmail[0].Id, name: byEmail[0].DisplayName };
+  }
+  const byName = (await query(ctx, cfg, "Customer", `DisplayName = ${quote(name)}`, { start: 1, max: 10 })).map((r) => QboCustomer.parse(r));
+  const sameName = byName[0];
+  const nameIsFree = !sameName;
+  if (sameName && (!email || !sameName.PrimaryEmailAddr?.Address || sameName.PrimaryEmailAddr.Address.toLowerCase() === email.toLowerCase())) {
+    return { value: sameName.Id, name: sameName.DisplayName };
+  }
+  const displayName = nameIsFree ? name : trimToLength(`${name} (${email})`, 500);
+  const body = { DisplayName: displayName, ...(email ? { PrimaryEmailAddr: { Address: email } } : {}), ...(c?.phone ? { PrimaryPhone: { FreeFormNumber: c.phone } } : {}) };
+  // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer#create-a-customer
+  const rec = QboCustomer.parse(await write(ctx, cfg, "Customer", body, await requestIdFor(requestId, `customer:${displayName}`)));
+  notes.push({ message: `Created QuickBooks customer "${displayName}"`, data: { customerId: rec.Id } });
+  return { value: rec.Id, name: rec.DisplayName };
+}
