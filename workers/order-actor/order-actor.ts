@@ -149,7 +149,8 @@ export class OrderActor extends DurableObject<Env> {
     });
     this.state = state;
     await this.armAlarm();
-    this.ctx.waitUntil(this.flush());
+    // A failed send leaves the rows in the outbox; the alarm armed above re-sends them.
+    this.ctx.waitUntil(this.flush().catch((err: unknown) => console.warn(JSON.stringify({ level: "warn", scope: "outbox", orderKey: state.orderKey, msg: `send failed, alarm will retry: ${String((err as Error)?.message ?? err)}` }))));
     return { outcome, revision: state.revision, status: state.status };
   }
 

@@ -40,7 +40,7 @@ export const quickbooksOnline: DestinationConnector = {
     } catch (err) {
       throw new ConnectorError({ kind: "permanent", vendorCode: "config", message: (err as Error).message });
     }
-    const owner = marker(ctx.connection.id, order.sourceOrderId);
+    const owner = marker(order.connectionId, order.sourceOrderId);
     const found =
       kind === "order"
         ? await findByDocNumber(ctx, cfg, salesEntities(order), number, owner)

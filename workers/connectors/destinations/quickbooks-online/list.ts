@@ -21,8 +21,8 @@ export async function list(ctx: ConnectorContext, since: Date, cursor: string | 
   const kind = LISTED[at.entity];
   if (!kind) return { docs: [], cursor: null };
   const rows = await query(ctx, cfg, kind, `MetaData.LastUpdatedTime >= ${quote(since.toISOString())}`, { start: at.start, max: PAGE });
-  const mine = `om:${encodeURIComponent(ctx.connection.id)}:`;
-  const docs = rows.filter((r) => markerOf(QboTxn.parse(r).PrivateNote)?.startsWith(mine)).map((r) => toDocumentRef(kind, r, cfg));
+  // Documents OrderMesh wrote carry the om:<source connection>:<source order> marker; others are the retailer's own.
+  const docs = rows.filter((r) => markerOf(QboTxn.parse(r).PrivateNote)?.startsWith("om:")).map((r) => toDocumentRef(kind, r, cfg));
   const next: Cursor | null = rows.length === PAGE ? { entity: at.entity, start: at.start + PAGE } : at.entity + 1 < LISTED.length ? { entity: at.entity + 1, start: 1 } : null;
   return { docs, cursor: next ? JSON.stringify(next) : null };
 }

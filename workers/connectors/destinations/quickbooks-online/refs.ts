@@ -46,7 +46,7 @@ export function docNumber(ref: Reference, prefix: string): Reference {
   return { value: fitted.value, truncated: ref.truncated || fitted.truncated };
 }
 
-/** The ownership marker written into PrivateNote: which connection and source order (and refund) a document is for. */
+/** The ownership marker written into PrivateNote: which source connection and order (and refund) a document is for. */
 export function marker(connectionId: string, sourceOrderId: string, refundId?: string): string {
   const base = `om:${encodeURIComponent(connectionId)}:${encodeURIComponent(sourceOrderId)}`;
   return refundId === undefined ? base : `${base}:r:${encodeURIComponent(refundId)}`;

@@ -26,7 +26,7 @@ export async function refund(ctx: ConnectorContext, order: Order, r: Refund, par
   const cfg = qboConfig(ctx);
   const notes: SyncNote[] = [];
   const ref = refundDocNumber(r, cfg.docNumberPrefix);
-  const owner = marker(ctx.connection.id, order.sourceOrderId, r.id);
+  const owner = marker(order.connectionId, order.sourceOrderId, r.id);
   const existing = await findByDocNumber(ctx, cfg, CREDIT_ENTITIES, ref, owner);
   if (existing) {
     notes.push({ message: `Adopted existing QuickBooks ${existing.kind} ${String(existing.raw.Id)} (DocNumber ${ref}) for refund ${r.id}` });
@@ -34,7 +34,7 @@ export async function refund(ctx: ConnectorContext, order: Order, r: Refund, par
   }
   let parentDoc = parent;
   if (!parentDoc) {
-    const found = await findByDocNumber(ctx, cfg, salesEntities(order), orderDocNumber(order, cfg).value, marker(ctx.connection.id, order.sourceOrderId));
+    const found = await findByDocNumber(ctx, cfg, salesEntities(order), orderDocNumber(order, cfg).value, marker(order.connectionId, order.sourceOrderId));
     parentDoc = found ? toDocumentRef(found.kind, found.raw, cfg) : null;
   }
   const kind: CreditKind = parentDoc ? (parentDoc.kind === "Invoice" ? "CreditMemo" : "RefundReceipt") : isPaid(order) ? "RefundReceipt" : "CreditMemo";

@@ -68,7 +68,7 @@ async function payInvoice(ctx: ConnectorContext, cfg: QboConfig, order: Order, i
     CustomerRef: inv.CustomerRef,
     TxnDate: order.updatedAt.slice(0, 10),
     TotalAmt: amount,
-    PrivateNote: `${marker(ctx.connection.id, order.sourceOrderId)} payment for ${order.source} order ${order.orderNumber}`,
+    PrivateNote: `${marker(order.connectionId, order.sourceOrderId)} payment for ${order.source} order ${order.orderNumber}`,
     DepositToAccountRef: { value: cfg.depositAccountId },
     ...(methodId ? { PaymentMethodRef: { value: methodId } } : {}),
     ...(currency !== cfg.homeCurrency ? { CurrencyRef: { value: currency } } : {}),
@@ -86,7 +86,7 @@ export async function upsert(ctx: ConnectorContext, order: Order, existing: Docu
   if (ref.truncated) {
     notes.push({ message: `Order number ${order.orderNumber} is longer than QuickBooks' 21-character DocNumber; posted as ${ref.value} (its last characters)`, data: { docNumber: ref.value } });
   }
-  const owner = marker(ctx.connection.id, order.sourceOrderId);
+  const owner = marker(order.connectionId, order.sourceOrderId);
   let target = existing;
   let targetRaw: Rec | null = null;
   if (!target) {
