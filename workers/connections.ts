@@ -143,7 +143,8 @@ type HttpClientAfter = ConstructorParameters<typeof HttpClient>[0]["afterRequest
 
 export function connectorContext(env: Env, connector: Connector, conn: LoadedConnection, opts: ContextOptions = {}): ConnectorContext {
   const baseUrl = baseUrlOf(env, connector, conn);
-  const allowedHosts = [...connector.hosts];
+  // Per-tenant hosts ("{siteHost}" for WooCommerce) are filled from the connection's config like the base URL.
+  const allowedHosts = connector.hosts.map((h) => h.replace(/\{(\w+)\}/g, (_, key: string) => String(conn.config[key] ?? ""))).filter((h) => h && !h.includes("{"));
   if (conn.baseUrl) allowedHosts.push(new URL(conn.baseUrl).host);
   const view: ConnectionView = { id: conn.id, slug: conn.slug, config: conn.config, credentials: conn.credentials };
   const http = new HttpClient({
