@@ -59,6 +59,8 @@ interface Declaration {
   /** The vendor's API base; `{name}` placeholders are filled from the connection config ("https://{shopDomain}"). */
   defaultBaseUrl: string;
   rateLimit: RateLimit;
+  /** The limit for one connection when it depends on its settings (a NetSuite account's concurrency share); else `rateLimit`. */
+  rateLimitFor?(config: Record<string, unknown>): RateLimit;
   /** zod schema of the connection's non-secret config. */
   configSchema: z.ZodType;
   /** Names of the credentials the connection must hold. */

@@ -77,7 +77,7 @@ export class HttpClient {
       response = await doFetch(prepared.url, {
         method: req.method,
         headers: prepared.headers,
-        body: req.body,
+        body: prepared.body,
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
       });
     } catch (err) {

@@ -50,7 +50,7 @@ export class ConnectionActor extends DurableObject<Env> {
         err instanceof ConnectorError ? err.toJSON() : { kind: "retryable", message: (err as Error)?.message ?? String(err) };
       if (detail.kind === "rate_limited") {
         const delay = detail.retryAfterSeconds ?? 30;
-        this.ensureBudget(connector).pause(delay);
+        this.ensureBudget(connector, conn.config).pause(delay);
         return { result: "retry", delaySeconds: delay, error: detail };
       }
       if (detail.kind === "retryable" || detail.kind === "auth") {
@@ -66,7 +66,7 @@ export class ConnectionActor extends DurableObject<Env> {
 
   /** Runs `op` with a live access token; on an auth error refreshes once (single-flight) and runs it again. */
   private async withAuth<T>(connector: DestinationConnector, conn: LoadedConnection, op: (ctx: ReturnType<typeof connectorContext>) => Promise<T>): Promise<T> {
-    const budget = this.ensureBudget(connector);
+    const budget = this.ensureBudget(connector, conn.config);
     const makeCtx = (accessToken: string | undefined) =>
       connectorContext(this.env, connector, conn, {
         accessToken,
@@ -118,8 +118,8 @@ export class ConnectionActor extends DurableObject<Env> {
     return this.refreshing;
   }
 
-  private ensureBudget(connector: DestinationConnector): Budget {
-    this.budget ??= new Budget(connector.rateLimit);
+  private ensureBudget(connector: DestinationConnector, config: Record<string, unknown>): Budget {
+    this.budget ??= new Budget(connector.rateLimitFor?.(config) ?? connector.rateLimit);
     return this.budget;
   }
 

@@ -65,7 +65,16 @@ async function fetchAndIngest(env: Env, msg: Extract<SyncMessage, { type: "fetch
     }
     throw err;
   }
-  await ingestFetched(env, conn.id, conn.slug, msg.sourceOrderId, events, `fetch:${msg.eventId}`);
+  // Each event goes to the order it belongs to: a fetched Square return order yields a refund of its sale order.
+  const byOrder = new Map<string, CanonicalEvent[]>([[msg.sourceOrderId, []]]);
+  for (const e of events) {
+    const id = e.kind === "order" ? e.order.sourceOrderId : e.kind === "refund" ? e.sourceOrderId : msg.sourceOrderId;
+    byOrder.set(id, [...(byOrder.get(id) ?? []), e]);
+  }
+  for (const [id, evs] of byOrder) {
+    if (id !== msg.sourceOrderId && evs.length === 0) continue;
+    await ingestFetched(env, conn.id, conn.slug, id, evs, `fetch:${msg.eventId}`);
+  }
 }
 
 /** Stores events obtained by fetching or polling in the order's actor (dedup by content makes re-polls no-ops). */

@@ -25,7 +25,9 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
   const raw = await readCapped(c.req.raw);
   if (raw === null) return c.json({ error: "payload too large" }, 413);
   const hook = connector.webhook;
-  const input = { raw, headers: c.req.raw.headers, url: c.req.url, now: new Date() };
+  // Square signs the notification URL as registered; a connection behind a proxy states it as config.notificationUrl.
+  const url = typeof conn.config.notificationUrl === "string" && conn.config.notificationUrl ? conn.config.notificationUrl : c.req.url;
+  const input = { raw, headers: c.req.raw.headers, url, now: new Date() };
   const secret = conn.credentials[hook.secretKey] ?? "";
   const verdict = secret ? await hook.verify(input, secret) : { ok: false as const, reason: "no webhook secret configured" };
   if (!verdict.ok) return c.json({ error: "invalid signature" }, 401);

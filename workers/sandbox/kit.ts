@@ -103,6 +103,11 @@ export interface Simulator {
   inspect?(sim: SimContext): InspectDocument[];
   /** Sources: store one vendor-native order record as if created on the platform, and emit its webhook. */
   seedOrder?(sim: SimContext, record: unknown, c: Context): Promise<unknown> | unknown;
+  /**
+   * Extra text a fault's `match` is tested against, for vendors whose tenant is not in the URL (Xero's
+   * xero-tenant-id header, the company in an Intacct XML body). Default: path and query only.
+   */
+  faultScope?(c: Context, sim: SimContext): string | Promise<string>;
   /** Optional vendor-specific shape of a fault response. */
   faultResponse?(kind: "server" | "rate" | "timeout", sim: SimContext, retryAfter: number): Response;
 }

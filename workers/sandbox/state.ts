@@ -84,7 +84,7 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
       if (url.pathname.startsWith("/_")) return next();
       const f = sim.faults();
       sim.bump("requests");
-      if (f.match && !(url.pathname + url.search).includes(f.match)) return next();
+      if (f.match && !(url.pathname + url.search + (simulator.faultScope ? `\n${await simulator.faultScope(c, sim)}` : "")).includes(f.match)) return next();
       const fault = (kind: "server" | "rate" | "timeout", retryAfter: number): Response =>
         simulator.faultResponse?.(kind, sim, retryAfter) ??
         (kind === "rate"
