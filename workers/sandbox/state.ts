@@ -85,6 +85,8 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
       const f = sim.faults();
       sim.bump("requests");
       if (f.match && !(url.pathname + url.search + (simulator.faultScope ? `\n${await simulator.faultScope(c, sim)}` : "")).includes(f.match)) return next();
+      // Drain the body before answering a fault: workerd objects to a response sent before the request was read.
+      const drain = () => c.req.raw.arrayBuffer().catch(() => undefined);
       const fault = (kind: "server" | "rate" | "timeout", retryAfter: number): Response =>
         simulator.faultResponse?.(kind, sim, retryAfter) ??
         (kind === "rate"
@@ -93,15 +95,18 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
       if ((f.rateLimited ?? 0) > 0) {
         sim.setFaults({ ...f, rateLimited: f.rateLimited! - 1 });
         sim.bump("throttled");
+        await drain();
         return fault("rate", f.retryAfterSeconds ?? 1);
       }
       if ((f.serverErrors ?? 0) > 0) {
         sim.setFaults({ ...f, serverErrors: f.serverErrors! - 1 });
         sim.bump("server_errors");
+        await drain();
         return fault("server", 0);
       }
       if ((f.timeouts ?? 0) > 0) {
         sim.setFaults({ ...f, timeouts: f.timeouts! - 1 });
+        await drain();
         await new Promise((r) => setTimeout(r, f.timeoutDelayMs ?? 200));
         return fault("timeout", 0);
       }
