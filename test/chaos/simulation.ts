@@ -163,22 +163,33 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationRepor
   for (const dest of opts.destinations) await sandbox(`/_faults/${dest}`, { match: opts.tenants[dest] });
   await pollConnection(env, "demo-shopify");
   const expected = await expectedState(orders);
-  await eventually(async () => {
+  let why = "";
+  const settledOk = await eventually(async () => {
     const { findings } = await findDiscrepancies(env);
     const ours = findings.filter((f) => f.orderKey.startsWith("demo-shopify:"));
     if (ours.length > 0) {
+      why = `${ours.length} discrepancies, e.g. ${JSON.stringify(ours[0])}`;
       for (const f of ours) await env.ORDER_ACTOR.getByName(f.orderKey).resync([f.destinationId]);
       return false;
     }
     for (const dest of opts.destinations) {
       const docs = await inspect(dest);
       for (const o of expected) {
-        if (docsOf(docs, o.id, "main").length !== 1) return false;
-        if (docsOf(docs, o.id, "credit").length < o.refundIds.length) return false;
+        const main = docsOf(docs, o.id, "main").length;
+        const credit = docsOf(docs, o.id, "credit").length;
+        if (main !== 1 || credit < o.refundIds.length) {
+          why = `${dest}: order ${o.id} has ${main} main and ${credit}/${o.refundIds.length} credit documents`;
+          return false;
+        }
       }
     }
     return true;
-  }, 120_000, "the simulation to settle");
+  }, 120_000, "the simulation to settle").catch(async (err: Error) => {
+    const failures = (await env.DB.prepare(`SELECT order_key, kind, vendor_code, message FROM failures WHERE status = 'open' LIMIT 5`).all()).results;
+    report.problems.push(`${err.message}: ${why}; open failures: ${JSON.stringify(failures)}`);
+    return false;
+  });
+  if (!settledOk) return report;
 
   for (const dest of opts.destinations) {
     const docs = await inspect(dest);
@@ -223,9 +234,19 @@ function refersTo(d: InspectDoc, id: number, which: "main" | "credit"): boolean 
 /** What every destination must hold at the end, read from the platform (the Shopify simulator's REST API). */
 async function expectedState(orders: SimOrder[]) {
   const out: Array<{ id: number; total: number; status: string; refundIds: string[]; refundTotal: number }> = [];
+  const truth = new Map<number, ShopifyTruth>();
+  for (let i = 0; i < orders.length; i += 250) {
+    const ids = orders.slice(i, i + 250).map((o) => o.id).join(",");
+    const url = `http://localhost:8788/shopify/admin/api/2024-04/orders.json?status=any&limit=250&ids=${ids}`;
+    const body = await eventually(async () => {
+      const res = await fetch(url, { headers: { "x-shopify-access-token": "demo-shopify-token" } });
+      return res.ok ? ((await res.json()) as { orders: ShopifyTruth[] }) : undefined; // 429: the leaky bucket refills
+    }, 30_000, "the Shopify simulator's orders");
+    for (const o of body.orders) truth.set(o.id, o);
+  }
   for (const o of orders) {
-    const res = await fetch(`http://localhost:8788/shopify/admin/api/2024-04/orders/${o.id}.json`, { headers: { "x-shopify-access-token": "demo-shopify-token" } });
-    const { order } = (await res.json()) as { order: ShopifyTruth };
+    const order = truth.get(o.id);
+    if (!order) throw new Error(`the Shopify simulator has no order ${o.id}`);
     const refunds = order.refunds ?? [];
     out.push({
       id: o.id,
@@ -239,6 +260,7 @@ async function expectedState(orders: SimOrder[]) {
 }
 
 interface ShopifyTruth {
+  id: number;
   total_price: string;
   currency: string;
   cancelled_at: string | null;

@@ -214,11 +214,14 @@ export function normalizeRefund(refund: S.Refund, currency: string, lines: Map<s
   if (foreign) throw new NormalizeError(`${where}: refund transaction ${foreign.id} is in ${foreign.currency}, the order in ${currency}`);
   const total = sum(refundTx.filter((t) => t.status === "success").map((t) => money(t.amount, currency, `${where}.transactions[${t.id}].amount`)));
   const lineTax = sum(refundLines.map((l) => l.tax));
-  const parts = sum(refundLines.map((l) => l.amount)) + lineTax + adj("shipping", "amount") + adj("shipping", "tax_amount") + adj("other", "amount") + adj("other", "tax_amount");
+  // Parts of the refund, with line subtotals tax-exclusive (tax on top) or tax-inclusive (taxes_included shops).
+  const net = sum(refundLines.map((l) => l.amount)) + adj("shipping", "amount") + adj("other", "amount");
+  const taxes = lineTax + adj("shipping", "tax_amount") + adj("other", "tax_amount");
   // Money sent back beyond the refunded lines and adjustments (Shopify records it as a "refund discrepancy";
   // its own example refunds 41.94 against a 0.00 line) is kept as an explicit adjustment, never dropped.
   // https://shopify.dev/docs/api/admin-rest/2024-04/resources/refund#resource-object (order_adjustments.kind)
-  const discrepancy = refundTx.length > 0 ? total - parts : 0;
+  const accounted = total === net + taxes || total === net;
+  const discrepancy = refundTx.length > 0 && !accounted ? total - (net + taxes) : 0;
   const out: CanonicalRefund = {
     id: refund.id,
     createdAt: iso(refund.created_at, `${where}.created_at`),

@@ -1,0 +1,98 @@
+// Clover → QuickBooks Online end to end: a paid sale notified by id lands once with what the customer paid, a refund
+// at the register reaches QuickBooks as a refund, a sale whose notification never comes is found by the cron sweep,
+// and Clover's URL-verification POST is answered 200 with nothing stored.
+import { env } from "cloudflare:test";
+import { beforeAll, describe, expect, it } from "vitest";
+import { toMinor } from "../../shared/model/money";
+import { pollConnection } from "../../workers/reconcile/poll";
+import { connect, deliverAll, eventually, inspect, post, sandbox, webhooks } from "../helpers/mesh";
+
+type Json = Record<string, unknown>;
+type CloverOrder = Json & { id: string; total: number; modifiedTime: number; payments: { elements: Array<{ tipAmount?: number }> } };
+
+const files = import.meta.glob("../fixtures/clover/order.*.json", { eager: true, import: "default" }) as Record<string, unknown>;
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+const run = Array.from({ length: 7 }, () => ALPHABET[Math.floor(Math.random() * 32)]).join("");
+
+/** A fixture order under a fresh 13-character id (its line and payment ids too), modified now. */
+function order(name: string, tag: string): CloverOrder {
+  const raw = structuredClone(files[Object.keys(files).find((k) => k.endsWith(`/${name}`))!]) as CloverOrder;
+  const id = `${tag}${run}`.padEnd(13, "0").slice(0, 13);
+  let text = JSON.stringify(raw).replaceAll(raw.id, id);
+  let n = 0;
+  for (const m of new Set(text.match(/"id":"(LI|PAY|RFN)[A-Z0-9]+"/g) ?? [])) text = text.replaceAll(m.slice(6, -1), `${tag}${n++}${run}`.padEnd(13, "0").slice(0, 13));
+  return { ...(JSON.parse(text) as CloverOrder), modifiedTime: Date.now(), createdTime: Date.now() };
+}
+
+let cursor = 0;
+
+beforeAll(async () => {
+  await connect(["clover"], ["quickbooks-online"]);
+  cursor = (await webhooks("clover")).at(-1)?.seq ?? 0;
+});
+
+async function deliverNew(): Promise<void> {
+  const r = await deliverAll("clover", cursor);
+  for (const s of r.statuses) expect(s).toBe(200);
+  cursor = r.last;
+}
+
+const docsOf = async (orderId: string) => (await inspect("quickbooks-online")).filter((d) => JSON.stringify(d.raw).includes(`om:demo-clover:${orderId}`));
+
+describe("Clover → QuickBooks Online", () => {
+  const sale = order("order.paid.json", "IA");
+  /** What the customer paid: Clover's total (tax included) and the tip recorded on the payment. */
+  const paid = sale.total + (sale.payments.elements[0]!.tipAmount ?? 0);
+
+  it("a paid sale, notified by id only, is fetched and becomes one SalesReceipt of what was paid", async () => {
+    await sandbox("/_seed/clover/orders", sale);
+    await deliverNew();
+    const docs = await eventually(async () => {
+      const d = (await docsOf(sale.id)).filter((x) => x.kind === "SalesReceipt" || x.kind === "Invoice");
+      return d.length > 0 ? d : undefined;
+    }, 20_000, "the QuickBooks sales document");
+    expect(docs).toHaveLength(1);
+    expect(docs[0]!.kind).toBe("SalesReceipt");
+    expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(paid);
+  });
+
+  it("a refund at the register reaches QuickBooks as one refund document of the refunded amount", async () => {
+    const after = await sandbox<{ refunds: { elements: Array<{ amount: number }> } }>(`/clover/_sim/orders/${sale.id}/refund`, { amount: 1000 });
+    const refunded = after.refunds.elements.at(-1)!.amount;
+    await deliverNew();
+    const credit = await eventually(async () => {
+      const c = (await docsOf(sale.id)).filter((d) => d.kind === "RefundReceipt" || d.kind === "CreditMemo");
+      return c.length > 0 ? c : undefined;
+    }, 20_000, "the refund document");
+    expect(credit).toHaveLength(1);
+    expect(toMinor(credit[0]!.total, credit[0]!.currency)).toBe(refunded);
+    expect((await docsOf(sale.id)).filter((d) => d.kind === "SalesReceipt")).toHaveLength(1);
+  });
+
+  it("a sale whose notification never arrives (Clover guarantees none) is found by the cron sweep", async () => {
+    const lost = order("order.vat-weighed.json", "IB");
+    await sandbox("/_seed/clover/orders", lost);
+    // Its CREATE notification is never delivered: skip past it.
+    cursor = (await webhooks("clover")).at(-1)?.seq ?? cursor;
+    const stats = await pollConnection(env, "demo-clover");
+    expect(stats.error).toBeUndefined();
+    const docs = await eventually(async () => {
+      const d = await docsOf(lost.id);
+      return d.length > 0 ? d : undefined;
+    }, 20_000, "the swept order's document");
+    expect(docs).toHaveLength(1);
+    expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(lost.total);
+  });
+
+  it("answers Clover's URL-verification POST with 200, storing and fetching nothing", async () => {
+    const { verificationCode } = await sandbox<{ verificationCode: string }>("/clover/_sim/verify", {});
+    const delivery = (await webhooks("clover", cursor)).find((d) => d.body.includes(verificationCode))!;
+    expect(delivery.headers["X-Clover-Auth"]).toBeUndefined();
+    const res = await post(delivery);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ objects: 0 });
+    const quarantined = await env.DB.prepare(`SELECT count(*) AS n FROM quarantine WHERE raw LIKE ?`).bind(`%${verificationCode}%`).first<{ n: number }>();
+    expect(quarantined?.n).toBe(0);
+    cursor = delivery.seq;
+  });
+});
