@@ -122,7 +122,8 @@ export interface WebhookIdentity {
 export type TopicAction =
   | { kind: "event"; type: import("../model/order").EventType }
   | { kind: "fetch" }
-  | { kind: "ignore" };
+  /** Answered 2xx and not stored as an order; `note` keeps the payload in quarantine for a person to read. */
+  | { kind: "ignore"; note?: string };
 
 export interface NormalizeInput {
   topic: string;

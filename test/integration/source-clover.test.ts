@@ -84,15 +84,17 @@ describe("Clover → QuickBooks Online", () => {
     expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(lost.total);
   });
 
-  it("answers Clover's URL-verification POST with 200, storing and fetching nothing", async () => {
+  it("answers Clover's URL-verification POST with 200, fetching nothing and showing the code in admin", async () => {
     const { verificationCode } = await sandbox<{ verificationCode: string }>("/clover/_sim/verify", {});
     const delivery = (await webhooks("clover", cursor)).find((d) => d.body.includes(verificationCode))!;
+    const ordersBefore = (await env.DB.prepare(`SELECT count(*) AS n FROM orders`).first<{ n: number }>())?.n;
     expect(delivery.headers["X-Clover-Auth"]).toBeUndefined();
     const res = await post(delivery);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ objects: 0 });
-    const quarantined = await env.DB.prepare(`SELECT count(*) AS n FROM quarantine WHERE raw LIKE ?`).bind(`%${verificationCode}%`).first<{ n: number }>();
-    expect(quarantined?.n).toBe(0);
+    expect(await res.json()).toMatchObject({ status: "ignored", topic: "verification" });
+    const kept = await env.DB.prepare(`SELECT reason FROM quarantine WHERE raw LIKE ?`).bind(`%${verificationCode}%`).first<{ reason: string }>();
+    expect(kept?.reason).toMatch(/verification code/);
+    expect((await env.DB.prepare(`SELECT count(*) AS n FROM orders`).first<{ n: number }>())?.n).toBe(ordersBefore);
     cursor = delivery.seq;
   });
 });

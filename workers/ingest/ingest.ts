@@ -46,7 +46,7 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
   const contentHash = await sha256Hex(raw);
   const destinations = () => destinationsOf(c.env, connectionId);
   const many = hook.identifyAll?.(input, payload);
-  if (many && many.length !== 1) {
+  if (many && many.length > 1) {
     // A batch of pointers: each object is stored in its own OrderActor as a thin event to fetch.
     let stored = 0;
     for (const id of many) {
@@ -64,8 +64,10 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
     }
     return c.json({ status: "fetch", objects: stored }, 200);
   }
+  if (many?.length === 1) identity = many[0]!;
   const action = connector.topics[identity.topic];
   if (!action || action.kind === "ignore") {
+    if (action?.note) await quarantineEvent(c.env, { connectionId, source, topic: identity.topic, eventId: identity.eventId, reason: action.note, raw: text });
     await bumpCounter(c.env, connectionId, `ignored_topic:${identity.topic}`);
     return c.json({ status: "ignored", topic: identity.topic }, 200);
   }

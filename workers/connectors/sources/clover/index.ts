@@ -4,7 +4,7 @@ import type { SourceConnector, TopicAction } from "../../../../shared/connector/
 import { NormalizeError } from "../../../../shared/connector/errors";
 import { API_VERSION, authorize, classify } from "./http";
 import { fetchOrder, poll } from "./poll";
-import { REQUIRED_HEADERS, identify, identifyAll, parse, verify } from "./webhook";
+import { REQUIRED_HEADERS, VERIFICATION_TOPIC, identify, identifyAll, parse, verify } from "./webhook";
 
 export const CloverConfig = z.object({
   /** The merchant (one Clover merchant = one store) this connection reads. */
@@ -23,6 +23,8 @@ export const TOPICS: Record<string, TopicAction> = {
   "O:CREATE": { kind: "fetch" },
   "O:UPDATE": { kind: "fetch" },
   "O:DELETE": { kind: "fetch" },
+  // The URL-verification POST: kept in quarantine (admin page) so the retailer can read the code Clover asks for.
+  [VERIFICATION_TOPIC]: { kind: "ignore", note: "Clover webhook verification code: paste the verificationCode below into your Clover app's webhook settings" },
 };
 
 function merchantOf(config: Record<string, unknown>): string {
