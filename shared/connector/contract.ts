@@ -139,6 +139,8 @@ export interface PollResult {
   cursor: string;
   /** More pages remain for this run. */
   hasMore: boolean;
+  /** Records read but not usable (a cent unaccounted for): the cron quarantines them instead of stalling the sweep. */
+  rejected?: Array<{ sourceOrderId: string; reason: string; raw: string }>;
 }
 
 export interface SourceConnector extends Declaration {

@@ -3,7 +3,8 @@ import { eq } from "drizzle-orm";
 import { db } from "../../shared/db/client";
 import { connections, cursors } from "../../shared/db/schema";
 import type { CanonicalEvent } from "../../shared/model/order";
-import { connectorContext, loadConnection } from "../connections";
+import { connectorContext, loadConnection, updateCredentials } from "../connections";
+import { quarantineEvent } from "../ingest/quarantine";
 import { sourceConnector } from "../connectors/registry";
 import { ingestFetched } from "../dispatch/consumer";
 import { applyStock } from "../ingest/stock";
@@ -34,7 +35,21 @@ export async function pollConnection(env: Env, connectionId: string): Promise<Po
   const conn = await loadConnection(env, connectionId);
   const connector = conn ? sourceConnector(conn.slug) : undefined;
   if (!conn || !conn.enabled || !connector?.poll) return stats;
-  const ctx = connectorContext(env, connector, conn);
+  // Sources with short-lived tokens (Lightspeed Retail) refresh at the start of each sweep; a rotated refresh
+  // token is persisted before the access token is used.
+  let accessToken: string | undefined;
+  if (connector.refreshAccessToken) {
+    const set = await connector.refreshAccessToken(connectorContext(env, connector, conn)).catch((err: Error) => {
+      stats.error = `token refresh failed: ${err.message}`;
+      return null;
+    });
+    if (!set) return stats;
+    if (set.refreshToken && set.refreshToken !== conn.credentials.refreshToken) {
+      await updateCredentials(env, conn.id, { ...conn.credentials, refreshToken: set.refreshToken });
+    }
+    accessToken = set.accessToken;
+  }
+  const ctx = connectorContext(env, connector, conn, { accessToken });
   const row = await db(env.DB).select().from(cursors).where(eq(cursors.connectionId, connectionId)).get();
   let cursor: string | null = row?.cursor ?? null;
   try {
@@ -43,6 +58,9 @@ export async function pollConnection(env: Env, connectionId: string): Promise<Po
       stats.pages++;
       stats.events += res.events.length;
       stats.applied += await ingestEvents(env, conn.id, conn.slug, res.events);
+      for (const r of res.rejected ?? []) {
+        await quarantineEvent(env, { connectionId: conn.id, source: conn.slug, topic: "poll", eventId: `poll:${r.sourceOrderId}`, reason: r.reason, raw: r.raw });
+      }
       cursor = res.cursor;
       await db(env.DB)
         .insert(cursors)

@@ -83,7 +83,8 @@ function refreshUsable(sim: SimContext, token: string | undefined): boolean {
   const t = tokens(sim);
   if (t.used.includes(token)) return false;
   const seed = settings(sim).refreshToken;
-  return t.issued.includes(token) || token === seed || token.startsWith(`${seed}-`);
+  // An unused "test-seed-…" token starts a lineage of its own (parallel test files share this simulator).
+  return t.issued.includes(token) || token === seed || token.startsWith(`${seed}-`) || token.startsWith("test-seed-");
 }
 
 /** The configured demo token, or one issued by the token endpoint that has not expired (expireTokens fault: none is). */
