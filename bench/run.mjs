@@ -197,6 +197,10 @@ try {
     results[`reconcile.${n / 1000}k_s`] = +((performance.now() - t) / 1000).toFixed(2);
     results[`reconcile.${n / 1000}k_checked`] = body.ordersChecked;
   }
+} catch (err) {
+  // Keep what was measured; say which phase failed and show the servers' last words.
+  results.error = String(err?.message ?? err);
+  for (const srv of servers) console.error(`--- ${srv.name} (last lines)\n${srv.log().split("\n").slice(-25).join("\n")}`);
 } finally {
   stopAll();
 }
@@ -225,4 +229,4 @@ console.log("\n| metric | value |\n|---|---|");
 for (const k of keys) console.log(`| ${k} | ${results[k]} |`);
 writeFileSync(path.join(root, "bench/results.json"), JSON.stringify(results, null, 2) + "\n");
 console.log(JSON.stringify(results));
-process.exit(0);
+process.exit(results.error ? 1 : 0);
