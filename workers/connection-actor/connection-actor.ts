@@ -19,8 +19,25 @@ export class ConnectionActor extends DurableObject<Env> {
   private token: TokenSet | null = null;
   private refreshing: Promise<TokenSet> | null = null;
 
-  /** Converges this destination with one order. Never throws for vendor errors: the outcome says ack, retry or fail. */
-  async sync(orderKey: string, destinationId: string, attempt = 1): Promise<SyncOutcome> {
+  /** Syncs in flight per order: two messages for one order never converge it at the same time. */
+  private perOrder = new Map<string, Promise<SyncOutcome>>();
+
+  /**
+   * Converges this destination with one order. Never throws for vendor errors: the outcome says ack, retry or fail.
+   * Calls for the same order run one after another (a second "not found → create" racing the first would make a
+   * duplicate at vendors without idempotency keys); different orders run concurrently within the budget.
+   */
+  sync(orderKey: string, destinationId: string, attempt = 1): Promise<SyncOutcome> {
+    const previous = this.perOrder.get(orderKey);
+    const run = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(() => this.syncOne(orderKey, destinationId, attempt));
+    this.perOrder.set(orderKey, run);
+    void run.finally(() => {
+      if (this.perOrder.get(orderKey) === run) this.perOrder.delete(orderKey);
+    });
+    return run;
+  }
+
+  private async syncOne(orderKey: string, destinationId: string, attempt: number): Promise<SyncOutcome> {
     const conn = await loadConnection(this.env, destinationId);
     if (!conn || !conn.enabled) return { result: "skipped", reason: `destination ${destinationId} is missing or disabled` };
     const connector = destinationConnector(conn.slug);
