@@ -58,6 +58,8 @@ export default defineConfig(async () => {
       include: ["test/**/*.test.ts"],
       exclude: ["test/browser/**"],
       setupFiles: ["./test/helpers/setup.ts"],
+      // Vitest's default on 2 cores is one worker; the suite is I/O-bound in workerd, so two files at a time.
+      maxWorkers: 2,
       testTimeout: 30_000,
       hookTimeout: 30_000,
       server: { deps: { inline: [/.*/] } },

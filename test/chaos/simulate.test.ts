@@ -7,7 +7,8 @@ import { formatReport, simulate } from "./simulation";
 const REGRESSION_SEEDS: number[] = [];
 
 const seed = Number(env.SIMULATE_SEED || 1);
-const seconds = Math.round(Number(env.SIMULATE_MINUTES || 0) * 60) || 20;
+// `npm test` runs a short simulation (15 s of traffic, then the settle phase); `npm run simulate` runs M minutes.
+const seconds = Math.round(Number(env.SIMULATE_MINUTES || 0) * 60) || 15;
 
 const destinations = ["quickbooks-online"];
 const tenants: Record<string, string> = { "quickbooks-online": "5550001111" };

@@ -28,11 +28,11 @@ describe("X-Clover-Auth", () => {
 describe("the verification POST Clover sends when a webhook URL is registered", () => {
   const verification = fixture("verification.json");
 
-  it("is answered without an auth code (Clover has not issued it yet) and names nothing to store or fetch", async () => {
+  it("is answered without an auth code (Clover has not issued it yet), names nothing to fetch and is kept for the retailer to read", async () => {
     expect(await hook.verify(input(verification, {}), CODE)).toEqual({ ok: true });
     expect(hook.identifyAll!(input(verification, {}), verification)).toEqual([]);
     const id = hook.identify(input(verification, {}), verification);
-    expect(clover.topics[id.topic]).toBeUndefined();
+    expect(clover.topics[id.topic]).toMatchObject({ kind: "ignore", note: expect.stringMatching(/verification code/) });
     expect(id.sourceOrderId).toBeUndefined();
   });
 
@@ -59,7 +59,7 @@ describe("identifyAll", () => {
         expect(clover.topics[id.topic]?.kind).toBe("fetch");
       } else {
         expect(id.sourceOrderId).toBeUndefined();
-        expect(clover.topics[id.topic]).toBeUndefined();
+        expect(clover.topics[id.topic]).toMatchObject({ kind: "ignore", note: expect.stringMatching(/verification code/) });
       }
     });
   });
