@@ -1,41 +1,9 @@
 // PrestaShop dates: shop-local wall-clock time without an offset ("2024-01-01 00:00:00").
 // https://devdocs.prestashop-project.org/8/webservice/tutorials/advanced-use/additional-list-parameters/ (date filters)
-import { NormalizeError } from "../../../../shared/connector/errors";
-
-function offsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const local = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
-  return local - Math.floor(instant / 1000) * 1000;
-}
+import { fromLocalTime, toLocalTime } from "../../../../shared/model/local-time";
 
 /** A PrestaShop date → epoch ms. Naive values are read in the shop time zone; an explicit offset wins. */
-export function fromShopTime(value: string, timeZone: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/.exec(value.trim());
-  if (!m) {
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms)) throw new NormalizeError(`"${value}" is not a PrestaShop date`);
-    return ms;
-  }
-  const frac = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + frac;
-  // Two passes settle the offset across a DST change.
-  let guess = wall - offsetMs(wall, timeZone);
-  guess = wall - offsetMs(guess, timeZone);
-  return guess;
-}
+export const fromShopTime = (value: string, timeZone: string): number => fromLocalTime(value, timeZone, "PrestaShop date");
 
 /** Epoch ms → the shop's local time "YYYY-MM-DD HH:MM:SS", for filter[date_upd]=[from,to]. */
-export function toShopTime(ms: number, timeZone: string): string {
-  const local = Math.floor(ms / 1000) * 1000 + offsetMs(ms, timeZone);
-  return new Date(local).toISOString().slice(0, 19).replace("T", " ");
-}
+export const toShopTime = (ms: number, timeZone: string): string => toLocalTime(ms, timeZone, " ");

@@ -1,41 +1,9 @@
 // Revel's timestamps: local wall-clock time of the establishment without an offset ("2024-06-15T14:32:00").
 // https://developer.revelsystems.com/revelsystems/docs/frequently-asked-questions (filter examples: created_date__gte=2014-12-01T19:58:25)
-import { NormalizeError } from "../../../../shared/connector/errors";
-
-function offsetMs(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(instant));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const local = Date.UTC(n("year"), n("month") - 1, n("day"), n("hour"), n("minute"), n("second"));
-  return local - Math.floor(instant / 1000) * 1000;
-}
+import { fromLocalTime, toLocalTime } from "../../../../shared/model/local-time";
 
 /** A Revel timestamp → epoch ms. Naive values are read in the establishment's time zone; an explicit offset wins. */
-export function fromRevelTime(value: string, timeZone: string): number {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?$/.exec(value.trim());
-  if (!m) {
-    const ms = Date.parse(value);
-    if (Number.isNaN(ms)) throw new NormalizeError(`"${value}" is not a Revel timestamp`);
-    return ms;
-  }
-  const frac = m[7] ? Math.floor(Number(`0${m[7]}`) * 1000) : 0;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])) + frac;
-  // Two passes settle the offset across a DST change.
-  let guess = wall - offsetMs(wall, timeZone);
-  guess = wall - offsetMs(guess, timeZone);
-  return guess;
-}
+export const fromRevelTime = (value: string, timeZone: string): number => fromLocalTime(value, timeZone, "Revel timestamp");
 
 /** Epoch ms → the establishment's naive local time, to the second, for filters (updated_date__gte=…). */
-export function toRevelTime(ms: number, timeZone: string): string {
-  const local = Math.floor(ms / 1000) * 1000 + offsetMs(ms, timeZone);
-  return new Date(local).toISOString().slice(0, 19);
-}
+export const toRevelTime = (ms: number, timeZone: string): string => toLocalTime(ms, timeZone, "T");
