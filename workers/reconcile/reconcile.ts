@@ -33,7 +33,9 @@ export async function findDiscrepancies(env: Env, limit = 100_000): Promise<{ ch
        FROM orders o
        JOIN routes r ON r.source_connection_id = o.connection_id AND r.enabled = 1
        LEFT JOIN links l ON l.order_key = o.order_key AND l.destination_connection_id = r.destination_connection_id AND l.doc_key = 'order'
-      WHERE l.order_key IS NULL OR l.synced_version < o.revision OR (l.total <> o.total AND o.status <> 'cancelled')
+      WHERE l.order_key IS NULL OR l.synced_version < o.revision
+         -- A cancelled order's document may be voided (total 0) even if money was refunded after the cancel.
+         OR (l.total <> o.total AND o.status <> 'cancelled' AND COALESCE(l.state, '') NOT IN ('voided', 'void', 'cancelled', 'deleted'))
       LIMIT ?`,
   )
     .bind(limit)

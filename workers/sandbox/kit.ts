@@ -19,8 +19,9 @@ export interface SimStore {
 /** Switchable faults, set with POST /_faults/<slug>; counts are consumed request by request. */
 export interface Faults {
   /**
-   * Only requests whose path + query contains this text are faulted (a realm id, tenant, shop): test files run
-   * in parallel against one sandbox, so each scopes its faults to its own tenant.
+   * Only requests whose path + query contains this text are faulted (a realm id, tenant, shop), and only webhooks
+   * whose URL or body contains it are dropped, duplicated or reordered: test files run in parallel against one
+   * sandbox, so each scopes its faults to its own tenant or orders.
    */
   match?: string;
   /** Answer the next N API requests with HTTP 500 (or the vendor's 5xx body). */

@@ -176,15 +176,16 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
             `INSERT INTO deliveries (url, method, headers, body, status, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
             d.url, d.method ?? "POST", JSON.stringify(d.headers), d.body, status, createdAt,
           );
-        if (f.dropWebhooks && self.rng() < f.dropWebhooks) {
+        const inScope = !f.match || d.url.includes(f.match) || d.body.includes(f.match);
+        if (inScope && f.dropWebhooks && self.rng() < f.dropWebhooks) {
           insert("dropped");
           bump("webhooks_dropped");
           return;
         }
-        const copies = f.duplicateWebhooks && self.rng() < f.duplicateWebhooks ? 2 : 1;
+        const copies = inScope && f.duplicateWebhooks && self.rng() < f.duplicateWebhooks ? 2 : 1;
         if (copies === 2) bump("webhooks_duplicated");
         const held = sql(ctx).exec(`SELECT seq FROM deliveries WHERE status = 'held' ORDER BY seq`).toArray();
-        for (let i = 0; i < copies; i++) insert(f.reorderWebhooks && held.length === 0 && i === 0 ? "held" : "pending");
+        for (let i = 0; i < copies; i++) insert(inScope && f.reorderWebhooks && held.length === 0 && i === 0 ? "held" : "pending");
         // A held delivery goes out after the one that followed it: reordered.
         if (held.length > 0) {
           for (const h of held) {

@@ -49,8 +49,11 @@ async function createItem(ctx: ConnectorContext, cfg: QboConfig, line: OrderLine
   try {
     return await attempt(name, `item:${sku}`);
   } catch (err) {
-    // Item names are unique in QBO (6240): another SKU already has this name, so this one carries its SKU.
+    // Item names are unique in QBO (6240). Another order's sync may have just created this SKU: adopt it.
+    // Otherwise another SKU already has this name, so this one carries its SKU.
     if (!isDuplicateName(err)) throw err;
+    const same = (await query(ctx, cfg, "Item", `Sku = ${quote(sku)}`, { start: 1, max: 1 })).map((r) => QboItem.parse(r))[0];
+    if (same) return { value: same.Id, name: same.Name };
     const suffix = ` (${sku})`;
     return attempt(trimToLength(line.name, ITEM_NAME_MAX - suffix.length) + suffix, `item:${sku}:named`);
   }
@@ -76,7 +79,16 @@ export async function resolveCustomer(ctx: ConnectorContext, cfg: QboConfig, ord
   const displayName = nameIsFree ? name : trimToLength(`${name} (${email})`, 500);
   const body = { DisplayName: displayName, ...(email ? { PrimaryEmailAddr: { Address: email } } : {}), ...(c?.phone ? { PrimaryPhone: { FreeFormNumber: c.phone } } : {}) };
   // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer#create-a-customer
-  const rec = QboCustomer.parse(await write(ctx, cfg, "Customer", body, await requestIdFor(requestId, `customer:${displayName}`)));
+  let rec: QboCustomer;
+  try {
+    rec = QboCustomer.parse(await write(ctx, cfg, "Customer", body, await requestIdFor(requestId, `customer:${displayName}`)));
+  } catch (err) {
+    // 6240: another order's sync created this customer a moment ago; adopt it.
+    if (!isDuplicateName(err)) throw err;
+    const again = (await query(ctx, cfg, "Customer", `DisplayName = ${quote(displayName)}`, { start: 1, max: 1 })).map((r) => QboCustomer.parse(r))[0];
+    if (!again) throw err;
+    return { value: again.Id, name: again.DisplayName };
+  }
   notes.push({ message: `Created QuickBooks customer "${displayName}"`, data: { customerId: rec.Id } });
   return { value: rec.Id, name: rec.DisplayName };
 }
