@@ -183,6 +183,12 @@ try {
   for (const b of budgets) await put(`/routes/bench-drain/demo-${b.slug}`, {});
   step(`drain: backlog to ${budgets.map((b) => b.slug).join(", ")}`);
   const stats = async (slug) => (await (await fetch(`${sandbox}/_stats/${slug}`)).json());
+  // The simulators count requests for all tenants: wait until the end-to-end backlog has drained first.
+  for (let quiet = 0, last = -1, t = Date.now(); quiet < 3 && Date.now() - t < 300_000; await sleep(1000)) {
+    const n = (await stats("quickbooks-online")).requests ?? 0;
+    quiet = n === last ? quiet + 1 : 0;
+    last = n;
+  }
   const backlog = Number(process.env.BENCH_DRAIN_ORDERS ?? 300);
   for (let k = 0; k < backlog; k += 50) {
     await Promise.all(

@@ -94,8 +94,19 @@ export function forgetConnection(id: string): void {
   cache.delete(id);
 }
 
-/** Destination connection ids fed by a source connection. */
-export async function destinationsOf(env: Env, sourceConnectionId: string): Promise<string[]> {
+const routeCache = new Map<string, { at: number; value: Promise<string[]> }>();
+
+/** Destination connection ids fed by a source connection (cached briefly per isolate, like connections). */
+export function destinationsOf(env: Env, sourceConnectionId: string): Promise<string[]> {
+  const hit = routeCache.get(sourceConnectionId);
+  if (hit && Date.now() - hit.at < CACHE_MS) return hit.value;
+  const value = readDestinations(env, sourceConnectionId);
+  value.catch(() => routeCache.delete(sourceConnectionId));
+  routeCache.set(sourceConnectionId, { at: Date.now(), value });
+  return value;
+}
+
+async function readDestinations(env: Env, sourceConnectionId: string): Promise<string[]> {
   const rows = await db(env.DB)
     .select({ id: routes.destinationConnectionId })
     .from(routes)
@@ -106,6 +117,7 @@ export async function destinationsOf(env: Env, sourceConnectionId: string): Prom
 
 export async function addRoute(env: Env, sourceConnectionId: string, destinationConnectionId: string): Promise<void> {
   await db(env.DB).insert(routes).values({ sourceConnectionId, destinationConnectionId }).onConflictDoNothing();
+  routeCache.delete(sourceConnectionId);
 }
 
 /** A base-URL override is accepted only for hosts on ALLOWED_BASE_URL_OVERRIDES (the sandbox), never arbitrary. */

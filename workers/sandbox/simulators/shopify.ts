@@ -205,7 +205,9 @@ export const shopifySimulator: Simulator = {
   },
 
   async seedOrder(sim, record) {
-    const r = SeedOrder.safeParse(record);
+    // Either the order itself or the {"order": …} envelope GET /orders/{id}.json answers with.
+    const body = record !== null && typeof record === "object" && "order" in record ? (record as { order: unknown }).order : record;
+    const r = SeedOrder.safeParse(body);
     if (!r.success) {
       const problems = r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
       throw new HTTPException(422, { res: errors(422, { order: problems }) });
