@@ -1,5 +1,6 @@
 // Drives the mesh in integration tests: demo-like connections, webhook delivery from the sandbox outbox, waiting.
 import { env, SELF } from "cloudflare:test";
+import { expect } from "vitest";
 import { addRoute, saveConnection } from "../../workers/connections";
 import { DEMO_CONNECTIONS } from "../../workers/demo";
 import { SANDBOX, sandbox } from "./connector-context";
@@ -53,6 +54,19 @@ export async function deliverAll(slug: string, after = 0): Promise<{ statuses: n
     statuses.push(r.status);
   }
   return { statuses, last: ds.at(-1)?.seq ?? after };
+}
+
+/**
+ * Starts reading a source simulator's webhook outbox from now; the returned function posts, in order, what it queued
+ * since the previous call and expects the mesh to answer 200 to each.
+ */
+export async function newDeliveries(slug: string): Promise<() => Promise<void>> {
+  let cursor = (await webhooks(slug)).at(-1)?.seq ?? 0;
+  return async () => {
+    const r = await deliverAll(slug, cursor);
+    for (const s of r.statuses) expect(s).toBe(200);
+    cursor = r.last;
+  };
 }
 
 export interface InspectDoc {

@@ -3,26 +3,19 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
 import { DEMO_CONNECTIONS } from "../../workers/demo";
-import { connect, deliverAll, eventually, inspect, post, sandbox, webhooks, type InspectDoc } from "../helpers/mesh";
+import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
 import { shopifyOrder } from "../helpers/shopify-fixtures";
 
 const SLUG = "dynamics-365-business-central";
 const id = 7_300_000_000 + Math.floor(Math.random() * 90_000_000);
 const ref = `#${id}`;
 const companyId = String((DEMO_CONNECTIONS[SLUG]!.config as { companyId: string }).companyId);
-let cursor = 0;
+let deliverNew: () => Promise<void>;
 
 beforeAll(async () => {
   await connect(["shopify"], [SLUG]);
-  const all = await sandbox<{ deliveries: Array<{ seq: number }> }>("/_webhooks/shopify");
-  cursor = all.deliveries.at(-1)?.seq ?? 0;
+  deliverNew = await newDeliveries("shopify");
 });
-
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("shopify", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
 
 const mine = async (kinds: string[], reference = ref): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => kinds.includes(d.kind) && d.externalRef === reference.toUpperCase());
 const orderDocs = () => mine(["salesOrder", "salesInvoice"]);

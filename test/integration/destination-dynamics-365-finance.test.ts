@@ -3,27 +3,20 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
 import { DEMO_CONNECTIONS } from "../../workers/demo";
-import { connect, deliverAll, eventually, inspect, post, sandbox, webhooks, type InspectDoc } from "../helpers/mesh";
+import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
 import { shopifyOrder } from "../helpers/shopify-fixtures";
 
 const SLUG = "dynamics-365-finance";
 const id = 7_400_000_000 + Math.floor(Math.random() * 90_000_000);
 const ref = `#${id}`;
 const dataAreaId = String((DEMO_CONNECTIONS[SLUG]!.config as { dataAreaId: string }).dataAreaId);
-let cursor = 0;
+let deliverNew: () => Promise<void>;
 let refundRef = "-";
 
 beforeAll(async () => {
   await connect(["shopify"], [SLUG]);
-  const all = await sandbox<{ deliveries: Array<{ seq: number }> }>("/_webhooks/shopify");
-  cursor = all.deliveries.at(-1)?.seq ?? 0;
+  deliverNew = await newDeliveries("shopify");
 });
-
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("shopify", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
 
 const mine = async (kind: string, reference: string): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => d.kind === kind && d.externalRef === reference);
 const orderDocs = () => mine("SalesOrder", ref);

@@ -2,25 +2,18 @@
 // refund for the refund, an item fulfillment for the shipment.
 import { beforeAll, describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { connect, deliverAll, eventually, inspect, post, sandbox, webhooks, type InspectDoc } from "../helpers/mesh";
+import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
 import { shopifyOrder } from "../helpers/shopify-fixtures";
 
 const SLUG = "netsuite";
 const id = 7_100_000_000 + Math.floor(Math.random() * 90_000_000);
 const ref = `#${id}`;
-let cursor = 0;
+let deliverNew: () => Promise<void>;
 
 beforeAll(async () => {
   await connect(["shopify"], [SLUG]);
-  const all = await sandbox<{ deliveries: Array<{ seq: number }> }>("/_webhooks/shopify");
-  cursor = all.deliveries.at(-1)?.seq ?? 0;
+  deliverNew = await newDeliveries("shopify");
 });
-
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("shopify", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
 
 const SALES = ["cashSale", "salesOrder", "invoice"];
 const orderDocs = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => SALES.includes(d.kind) && d.externalRef === ref);

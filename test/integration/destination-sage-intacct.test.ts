@@ -2,26 +2,19 @@
 // Sales Return transaction for the refund, the tracking number on the sales order for the shipment.
 import { beforeAll, describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { connect, deliverAll, eventually, inspect, post, sandbox, webhooks, type InspectDoc } from "../helpers/mesh";
+import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
 import { shopifyOrder } from "../helpers/shopify-fixtures";
 
 const SLUG = "sage-intacct";
 const id = 7_700_000_000 + Math.floor(Math.random() * 90_000_000);
 const ref = `#${id}`;
-let cursor = 0;
+let deliverNew: () => Promise<void>;
 
 beforeAll(async () => {
 
   await connect(["shopify"], [SLUG]);
-  const all = await sandbox<{ deliveries: Array<{ seq: number }> }>("/_webhooks/shopify");
-  cursor = all.deliveries.at(-1)?.seq ?? 0;
+  deliverNew = await newDeliveries("shopify");
 });
-
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("shopify", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
 
 const orderDocs = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => ["Sales Order"].includes(d.kind) && d.externalRef === ref);
 const credits = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => ["Sales Return"].includes(d.kind) && d.externalRef.startsWith(`${ref}-R`));

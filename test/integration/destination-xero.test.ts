@@ -3,7 +3,7 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { connect, deliverAll, eventually, inspect, post, sandbox, webhooks, type InspectDoc } from "../helpers/mesh";
+import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
 import { shopifyOrder } from "../helpers/shopify-fixtures";
 
 const SLUG = "xero";
@@ -11,19 +11,12 @@ const SLUG = "xero";
 const TENANT = "2f9c0a52-5c1b-4d3e-9e3b-7d1a5b8c0d11";
 const id = 7_300_000_000 + Math.floor(Math.random() * 90_000_000);
 const ref = `#${id}`;
-let cursor = 0;
+let deliverNew: () => Promise<void>;
 
 beforeAll(async () => {
   await connect(["shopify"], [SLUG]);
-  const all = await sandbox<{ deliveries: Array<{ seq: number }> }>("/_webhooks/shopify");
-  cursor = all.deliveries.at(-1)?.seq ?? 0;
+  deliverNew = await newDeliveries("shopify");
 });
-
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("shopify", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
 
 const orderDocs = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => ["Invoice"].includes(d.kind) && d.externalRef === ref);
 const credits = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => ["CreditNote"].includes(d.kind) && d.externalRef.startsWith(`${ref}-R`));

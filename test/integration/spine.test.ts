@@ -3,23 +3,15 @@
 import { env } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { adminFetch, connect, deliverAll, eventually, inspect, sandbox } from "../helpers/mesh";
+import { adminFetch, connect, eventually, inspect, newDeliveries, sandbox } from "../helpers/mesh";
 import { shopifyOrder } from "../helpers/shopify-fixtures";
 
-let cursor = 0;
+let deliverNew: () => Promise<void>;
 
 beforeAll(async () => {
   await connect(["shopify"], ["quickbooks-online"]);
-  cursor = (await deliverAll("shopify", Number.MAX_SAFE_INTEGER)).last;
-  const all = await sandbox<{ deliveries: Array<{ seq: number }> }>("/_webhooks/shopify");
-  cursor = all.deliveries.at(-1)?.seq ?? 0;
+  deliverNew = await newDeliveries("shopify");
 });
-
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("shopify", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
 
 const docsFor = async (ref: string) => (await inspect("quickbooks-online")).filter((d) => d.externalRef === ref);
 
