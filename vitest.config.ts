@@ -24,46 +24,61 @@ export default defineConfig(async () => {
     logLevel: "warning",
   });
   const migrations = await readD1Migrations(path.join(root, "migrations"));
+  const shared = path.resolve(root, "../shared");
   return {
-    plugins: [
-      cloudflareTest({
-        wrangler: { configPath: "./wrangler.toml" },
-        miniflare: {
-          bindings: {
-            TEST_MIGRATIONS: migrations,
-            ENCRYPTION_KEY: "test-encryption-key-0123456789abcdef",
-            ADMIN_TOKEN: "test-admin-token",
-            DEMO_RETAILER: "false",
-            // `npm run simulate -- --seed N --minutes M` passes these through to test/chaos/simulate.test.ts.
-            SIMULATE_SEED: process.env.SIMULATE_SEED ?? "",
-            SIMULATE_MINUTES: process.env.SIMULATE_MINUTES ?? "",
-          },
-          // Every outbound fetch of the mesh (and of the tests) is answered by the sandbox.
-          outboundService: "sandbox",
-          workers: [
-            {
-              name: "sandbox",
-              modules: true,
-              scriptPath: sandboxOut,
-              compatibilityDate: "2026-11-01",
-              compatibilityFlags: ["nodejs_compat"],
-              durableObjects: { SIMULATOR: { className: "SimulatorState", useSQLite: true } },
-              bindings: { MESH_URL: "", SANDBOX_URL: "http://localhost:8788" },
-            },
-          ],
-        },
-      }),
-    ],
+    server: { fs: { allow: [root, shared] } },
     test: {
-      include: ["test/**/*.test.ts"],
-      exclude: ["test/browser/**"],
-      setupFiles: ["./test/helpers/setup.ts"],
+      projects: [
+        {
+          // Pure functions (money, allocation, parity arithmetic, mappings, normalizers, signatures): plain Node, no
+          // workerd start-up per file. Anything that needs the sandbox, D1 or a Durable Object is in "workers".
+          server: { fs: { allow: [root, shared] } },
+          test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+        },
+        {
+          plugins: [
+            cloudflareTest({
+              wrangler: { configPath: "./wrangler.toml" },
+              miniflare: {
+                bindings: {
+                  TEST_MIGRATIONS: migrations,
+                  ENCRYPTION_KEY: "test-encryption-key-0123456789abcdef",
+                  ADMIN_TOKEN: "test-admin-token",
+                  DEMO_RETAILER: "false",
+                  // `npm run simulate -- --seed N --minutes M` passes these through to test/chaos/simulate.test.ts.
+                  SIMULATE_SEED: process.env.SIMULATE_SEED ?? "",
+                  SIMULATE_MINUTES: process.env.SIMULATE_MINUTES ?? "",
+                },
+                // Every outbound fetch of the mesh (and of the tests) is answered by the sandbox.
+                outboundService: "sandbox",
+                workers: [
+                  {
+                    name: "sandbox",
+                    modules: true,
+                    scriptPath: sandboxOut,
+                    compatibilityDate: "2026-11-01",
+                    compatibilityFlags: ["nodejs_compat"],
+                    durableObjects: { SIMULATOR: { className: "SimulatorState", useSQLite: true } },
+                    bindings: { MESH_URL: "", SANDBOX_URL: "http://localhost:8788" },
+                  },
+                ],
+              },
+            }),
+          ],
+          server: { fs: { allow: [root, shared] } },
+          test: {
+            name: "workers",
+            include: ["test/**/*.test.ts"],
+            exclude: ["test/unit/**", "test/browser/**"],
+            setupFiles: ["./test/helpers/setup.ts"],
+            testTimeout: 30_000,
+            hookTimeout: 30_000,
+            server: { deps: { inline: [/.*/] } },
+          },
+        },
+      ],
       // Vitest's default on 2 cores is one worker; the suite is I/O-bound in workerd, so two files at a time.
       maxWorkers: 2,
-      testTimeout: 30_000,
-      hookTimeout: 30_000,
-      server: { deps: { inline: [/.*/] } },
     },
-    server: { fs: { allow: [root, path.resolve(root, "../shared")] } },
   };
 });

@@ -56,7 +56,11 @@ describe("Shopify → Odoo", () => {
     refundTotal = last.transactions.reduce((n, t) => n + toMinor(t.amount, "USD"), 0);
     refundRef = `R${last.id}`;
     await deliverNew();
-    await eventually(async () => (await credits()).length > 0, 30_000, "the credit note after the 429 storm");
+    // Created as a draft account.move, then posted (action_post): wait for the posted state, not just the record.
+    await eventually(async () => {
+      const c = await credits();
+      return c.length > 0 && (c[0]!.raw as { state: string }).state === "posted";
+    }, 30_000, "the posted credit note after the 429 storm");
     const stats = await sandbox<{ throttled?: number }>(`/_stats/${SLUG}`);
     expect(stats.throttled ?? 0).toBeGreaterThanOrEqual(3);
     expect(await orderDocs()).toHaveLength(1);
