@@ -1,10 +1,11 @@
 // Shopify → Xero through the whole mesh: one ACCREC invoice per order under duplicate webhooks and a 429 storm, one
 // credit note for the refund (Xero invoices track no shipment: the shipment leaves them as they are).
-import { env } from "cloudflare:test";
+import { env, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
+import { adminFetch, connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
 import { shopifyOrder } from "../helpers/shopify-fixtures";
+import { ConnectionActor } from "../../workers/connection-actor/connection-actor";
 
 const SLUG = "xero";
 /** The demo connection's tenant (workers/demo.ts). */
@@ -82,4 +83,20 @@ describe("Shopify → Xero", () => {
     expect(await credits()).toHaveLength(1);
     expect(toMinor((await orderDocs())[0]!.total, "USD")).toBe(total);
   });
+
+  it("the day's request count survives the ConnectionActor being evicted, and the admin page shows what is left", async () => {
+    const stub = env.CONNECTION_ACTOR.getByName(`demo-${SLUG}`);
+    const before = await stub.budgetStatus(`demo-${SLUG}`);
+    expect(before?.perDay).toBe(5000);
+    expect(before!.usedToday).toBeGreaterThan(0);
+    // A new instance over the same storage is what the runtime builds after an eviction.
+    const restored = await runInDurableObject(stub, async (_instance: ConnectionActor, state) => {
+      const fresh = new ConnectionActor(state, env);
+      return fresh.budgetStatus(`demo-${SLUG}`);
+    });
+    expect(restored?.usedToday).toBe(before!.usedToday);
+    const page = await (await adminFetch("/admin/connections")).text();
+    expect(page).toContain(`${5000 - before!.usedToday} of 5000 left today`);
+  });
 });
+

@@ -222,7 +222,7 @@ admin.get("/connections", async (c) => {
         {rows.map((r) => (
           <tr>
             <td>{r.id}</td><td>{r.slug}</td><td>{r.role}</td><td>{r.routesTo.join(", ")}</td><td>{r.baseUrl ?? "vendor default"}</td>
-            <td>{r.budget ? `${r.budget.usedLastMinute}/min · ${r.budget.usedToday}${r.budget.perDay ? `/${r.budget.perDay}` : ""} today · ${r.budget.inFlight}/${r.budget.concurrency} in flight` : ""}</td>
+            <td>{r.budget ? `${r.budget.usedLastMinute}/min · ${r.budget.perDay ? `${r.budget.usedToday} used, ${Math.max(0, r.budget.perDay - r.budget.usedToday)} of ${r.budget.perDay} left today · ` : ""}${r.budget.inFlight}/${r.budget.concurrency} in flight` : ""}</td>
           </tr>
         ))}
       </table>
@@ -245,7 +245,7 @@ function RunsTable(props: { runs: Awaited<ReturnType<typeof recentRuns>> }) {
 async function withBudgets(env: Env) {
   const rows = await data.listConnections(env);
   return Promise.all(
-    rows.map(async (r) => ({ ...r, budget: r.role === "destination" ? await env.CONNECTION_ACTOR.getByName(r.id).budgetStatus() : null })),
+    rows.map(async (r) => ({ ...r, budget: r.role === "destination" ? await env.CONNECTION_ACTOR.getByName(r.id).budgetStatus(r.id) : null })),
   );
 }
 

@@ -6,6 +6,7 @@ import { ConnectorError } from "../../shared/connector/errors";
 const MAX_WAIT_MS = 20_000;
 /** Stay a hair under the vendor's published figures so clock skew never earns a 429. */
 const HEADROOM = 0.98;
+const DAY_MINUTES = 1440;
 
 interface Window {
   limit: number;
@@ -19,11 +20,21 @@ export class Budget {
   private waiters: Array<() => void> = [];
   private pausedUntil = 0;
   readonly concurrency: number;
-  /** Requests granted in the current day window, for admin. */
-  private dayUsed: number[] = [];
+  private readonly onDayUse: ((minute: number, count: number) => void) | undefined;
+  /**
+   * Requests granted per UTC minute over the last 24 hours (Xero's 5,000/day is a rolling day per tenant). Minute
+   * buckets keep it small enough to persist: the owner restores them after an eviction, so a restarted object does
+   * not believe it has the whole day's budget again.
+   */
+  private dayBuckets = new Map<number, number>();
   private readonly perDay: number | undefined;
 
-  constructor(limit: RateLimit) {
+  constructor(
+    limit: RateLimit,
+    opts: { dayBuckets?: Iterable<[number, number]>; onDayUse?: (minute: number, count: number) => void } = {},
+  ) {
+    this.onDayUse = opts.onDayUse;
+    for (const [minute, count] of opts.dayBuckets ?? []) this.dayBuckets.set(minute, count);
     if (limit.perSecond) this.windows.push({ limit: Math.max(1, Math.floor(limit.perSecond * HEADROOM)), ms: 1000, hits: [] });
     if (limit.perMinute) this.windows.push({ limit: Math.max(1, Math.floor(limit.perMinute * HEADROOM)), ms: 60_000, hits: [] });
     this.perDay = limit.perDay;
@@ -40,12 +51,11 @@ export class Budget {
     const started = Date.now();
     for (;;) {
       const now = Date.now();
-      if (this.perDay !== undefined) {
-        this.dayUsed = this.dayUsed.filter((t) => t > now - 86_400_000);
-        if (this.dayUsed.length >= this.perDay) {
-          const wait = Math.ceil((this.dayUsed[0]! + 86_400_000 - now) / 1000);
-          throw new ConnectorError({ kind: "rate_limited", message: "daily request budget used up", retryAfterSeconds: wait, vendorCode: "daily_budget" });
-        }
+      if (this.perDay !== undefined && this.usedToday(now) >= this.perDay) {
+        // The oldest minute leaves the rolling day first; retry when it has.
+        const oldest = Math.min(...this.dayBuckets.keys());
+        const wait = Math.max(1, Math.ceil(((oldest + DAY_MINUTES) * 60_000 - now) / 1000));
+        throw new ConnectorError({ kind: "rate_limited", message: "daily request budget used up", retryAfterSeconds: wait, vendorCode: "daily_budget" });
       }
       let waitMs = Math.max(0, this.pausedUntil - now);
       for (const w of this.windows) {
@@ -54,7 +64,12 @@ export class Budget {
       }
       if (waitMs === 0 && this.inFlight < this.concurrency) {
         for (const w of this.windows) w.hits.push(now);
-        if (this.perDay !== undefined) this.dayUsed.push(now);
+        if (this.perDay !== undefined) {
+          const minute = Math.floor(now / 60_000);
+          const count = (this.dayBuckets.get(minute) ?? 0) + 1;
+          this.dayBuckets.set(minute, count);
+          this.onDayUse?.(minute, count);
+        }
         this.inFlight++;
         return;
       }
@@ -64,6 +79,17 @@ export class Budget {
       if (waitMs > 0) await sleep(Math.min(waitMs, 1000));
       else await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
+  }
+
+  /** Requests granted in the rolling day ending now (buckets older than a day are dropped as a side effect). */
+  private usedToday(now: number): number {
+    const first = Math.floor(now / 60_000) - DAY_MINUTES + 1;
+    let used = 0;
+    for (const [minute, count] of this.dayBuckets) {
+      if (minute < first) this.dayBuckets.delete(minute);
+      else used += count;
+    }
+    return used;
   }
 
   release(): void {
@@ -78,7 +104,7 @@ export class Budget {
       inFlight: this.inFlight,
       concurrency: this.concurrency,
       usedLastMinute: minute ? minute.hits.filter((t) => t > now - 60_000).length : 0,
-      usedToday: this.dayUsed.filter((t) => t > now - 86_400_000).length,
+      usedToday: this.perDay === undefined ? 0 : this.usedToday(now),
       perDay: this.perDay,
       pausedForMs: Math.max(0, this.pausedUntil - now),
     };

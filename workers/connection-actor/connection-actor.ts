@@ -8,6 +8,9 @@ import { converge } from "../dispatch/converge";
 import { clearFailure, recordFailure } from "../dispatch/failures";
 import { Budget } from "./budget";
 
+/** Storage key prefix of the rolling day's per-minute request counts. */
+const DAY_PREFIX = "budget-day:";
+
 export type SyncOutcome =
   | { result: "ok"; documents: number; upToDate: boolean }
   | { result: "retry"; delaySeconds: number; error: ErrorDetail }
@@ -83,6 +86,7 @@ export class ConnectionActor extends DurableObject<Env> {
 
   /** Runs `op` with a live access token; on an auth error refreshes once (single-flight) and runs it again. */
   private async withAuth<T>(connector: DestinationConnector, conn: LoadedConnection, op: (ctx: ReturnType<typeof connectorContext>) => Promise<T>): Promise<T> {
+    await this.restored;
     const budget = this.ensureBudget(connector, conn.config);
     const makeCtx = (accessToken: string | undefined) =>
       connectorContext(this.env, connector, conn, {
@@ -135,13 +139,44 @@ export class ConnectionActor extends DurableObject<Env> {
     return this.refreshing;
   }
 
+  /** Per-minute counts of the rolling day (vendors with a daily budget), restored from storage after an eviction. */
+  private dayBuckets: Array<[number, number]> = [];
+  /** Resolves once the stored day counts are loaded; the budget is built only after it. */
+  private readonly restored: Promise<void>;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.restored = ctx.blockConcurrencyWhile(async () => {
+      const stored = await ctx.storage.list<number>({ prefix: DAY_PREFIX });
+      const first = Math.floor(Date.now() / 60_000) - 1440 + 1;
+      const stale: string[] = [];
+      for (const [key, count] of stored) {
+        const minute = Number(key.slice(DAY_PREFIX.length));
+        if (minute >= first) this.dayBuckets.push([minute, count]);
+        else stale.push(key);
+      }
+      if (stale.length > 0) await ctx.storage.delete(stale);
+    });
+  }
+
   private ensureBudget(connector: DestinationConnector, config: Record<string, unknown>): Budget {
-    this.budget ??= new Budget(connector.rateLimitFor?.(config) ?? connector.rateLimit);
+    this.budget ??= new Budget(connector.rateLimitFor?.(config) ?? connector.rateLimit, {
+      dayBuckets: this.dayBuckets,
+      // One small row per minute with traffic; a DO storage write is coalesced with the request's other writes.
+      onDayUse: (minute, count) => void this.ctx.storage.put(`${DAY_PREFIX}${minute}`, count),
+    });
     return this.budget;
   }
 
   /** Budget use for the admin page (requests this minute, today, in flight). */
-  async budgetStatus(): Promise<ReturnType<Budget["status"]> | null> {
+  async budgetStatus(connectionId?: string): Promise<ReturnType<Budget["status"]> | null> {
+    await this.restored;
+    if (!this.budget && connectionId) {
+      // After an eviction the budget is rebuilt from storage, so the day's use shows before the next sync.
+      const conn = await loadConnection(this.env, connectionId);
+      const connector = conn ? destinationConnector(conn.slug) : undefined;
+      if (conn && connector) this.ensureBudget(connector, conn.config);
+    }
     return this.budget?.status() ?? null;
   }
 }

@@ -1,0 +1,85 @@
+// The destination budget: sliding windows, concurrency, Retry-After pauses and the rolling day (Xero's 5,000/day).
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ConnectorError } from "../../shared/connector/errors";
+import { Budget } from "../../workers/connection-actor/budget";
+
+const T0 = Date.UTC(2026, 10, 27, 12, 0, 30);
+
+async function refusal(p: Promise<unknown>): Promise<ConnectorError> {
+  const err = await p.then(() => null, (e: unknown) => e);
+  expect(err).toBeInstanceOf(ConnectorError);
+  return err as ConnectorError;
+}
+
+describe("Budget", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0);
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("counts the rolling day per minute, reports each granted request and refuses past the daily budget", async () => {
+    const used: Array<[number, number]> = [];
+    const b = new Budget({ perMinute: 100, perDay: 3, concurrency: 5 }, { onDayUse: (m, c) => used.push([m, c]) });
+    for (let i = 0; i < 3; i++) {
+      await b.take();
+      b.release();
+    }
+    const minute = Math.floor(T0 / 60_000);
+    expect(used).toEqual([[minute, 1], [minute, 2], [minute, 3]]);
+    expect(b.status()).toMatchObject({ usedToday: 3, perDay: 3 });
+    const err = await refusal(b.take());
+    expect(err.kind).toBe("rate_limited");
+    expect(err.vendorCode).toBe("daily_budget");
+    // The requests leave the rolling day 24 h after their minute began.
+    expect(err.retryAfterSeconds).toBe(Math.ceil(((minute + 1440) * 60_000 - T0) / 1000));
+  });
+
+  it("restored buckets count against today, and buckets older than a day no longer do", async () => {
+    const minute = Math.floor(T0 / 60_000);
+    const restored: Array<[number, number]> = [[minute - 1439, 2], [minute - 10, 1], [minute - 1440, 50]];
+    const b = new Budget({ perDay: 4 }, { dayBuckets: restored });
+    expect(b.status().usedToday).toBe(3);
+    await b.take();
+    b.release();
+    await refusal(b.take());
+    // One minute later the bucket from 1,439 minutes ago has left the day: two requests are free again.
+    vi.setSystemTime(T0 + 60_000);
+    expect(b.status().usedToday).toBe(2);
+    await b.take();
+    b.release();
+    expect(b.status().usedToday).toBe(3);
+  });
+
+  it("a budget without a daily limit never refuses for the day and reports no day use", async () => {
+    const b = new Budget({ perMinute: 1000, concurrency: 2 });
+    for (let i = 0; i < 50; i++) {
+      await b.take();
+      b.release();
+    }
+    expect(b.status()).toMatchObject({ usedToday: 0, perDay: undefined, usedLastMinute: 50 });
+  });
+
+  it("waits for a free concurrency slot, then grants it in order", async () => {
+    const b = new Budget({ perMinute: 1000, concurrency: 1 });
+    await b.take();
+    let second = false;
+    const waiting = b.take().then(() => {
+      second = true;
+    });
+    await vi.advanceTimersByTimeAsync(10);
+    expect(second).toBe(false);
+    expect(b.status().inFlight).toBe(1);
+    b.release();
+    await waiting;
+    expect(second).toBe(true);
+  });
+
+  it("a Retry-After pause longer than the in-process wait sends the request back as rate_limited", async () => {
+    const b = new Budget({ perMinute: 1000 });
+    b.pause(60);
+    const err = await refusal(b.take());
+    expect(err.kind).toBe("rate_limited");
+    expect(err.retryAfterSeconds).toBe(60);
+  });
+});
