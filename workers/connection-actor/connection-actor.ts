@@ -163,7 +163,11 @@ export class ConnectionActor extends DurableObject<Env> {
     this.budget ??= new Budget(connector.rateLimitFor?.(config) ?? connector.rateLimit, {
       dayBuckets: this.dayBuckets,
       // One small row per minute with traffic; a DO storage write is coalesced with the request's other writes.
-      onDayUse: (minute, count) => void this.ctx.storage.put(`${DAY_PREFIX}${minute}`, count),
+      onDayUse: (minute, count) => {
+        void this.ctx.storage.put(`${DAY_PREFIX}${minute}`, count);
+        // A new minute: the one a day older has left the window (a long-lived object keeps at most a day of rows).
+        if (count === 1) void this.ctx.storage.delete(`${DAY_PREFIX}${minute - 1440}`);
+      },
     });
     return this.budget;
   }
