@@ -35,28 +35,38 @@ function aad(id: string): string {
   return `connection:${id}`;
 }
 
-/** Validates a connection against its connector's declaration and stores it with sealed credentials. */
+/**
+ * Validates a connection against its connector's declaration and stores it with sealed credentials. Without
+ * `credentials`, an existing connection of the same platform keeps its sealed ones untouched: a settings edit never
+ * writes credentials back, so it cannot undo a refresh-token rotation that lands while it runs.
+ */
 export async function saveConnection(env: Env, input: ConnectionInput): Promise<void> {
   const c = ConnectionInput.parse(input);
   const connector = CONNECTORS[c.slug];
   if (!connector) throw new Error(`unknown connector "${c.slug}"`);
   const config = connector.configSchema.parse(c.config) as Record<string, unknown>;
   if (c.baseUrl) assertBaseUrlAllowed(env, c.baseUrl);
-  const missing = connector.credentialKeys.filter((k) => !c.credentials[k]);
-  if (missing.length > 0) throw new Error(`connection ${c.id} lacks credentials: ${missing.join(", ")}`);
-  const sealed = await encryptJson(env.ENCRYPTION_KEY, c.credentials, aad(c.id));
   const row = {
     id: c.id,
     slug: c.slug,
     role: connector.kind,
     name: c.name,
     config: JSON.stringify(config),
-    credentials: sealed,
     baseUrl: c.baseUrl,
     enabled: c.enabled,
     updatedAt: new Date().toISOString(),
   };
-  await db(env.DB).insert(connections).values(row).onConflictDoUpdate({ target: connections.id, set: row });
+  if (input.credentials === undefined) {
+    const kept = await db(env.DB).update(connections).set(row).where(and(eq(connections.id, c.id), eq(connections.slug, c.slug))).run();
+    if (kept.meta.changes > 0) {
+      cache.delete(c.id);
+      return;
+    }
+  }
+  const missing = connector.credentialKeys.filter((k) => !c.credentials[k]);
+  if (missing.length > 0) throw new Error(`connection ${c.id} lacks credentials: ${missing.join(", ")}`);
+  const sealed = { ...row, credentials: await encryptJson(env.ENCRYPTION_KEY, c.credentials, aad(c.id)) };
+  await db(env.DB).insert(connections).values(sealed).onConflictDoUpdate({ target: connections.id, set: sealed });
   cache.delete(c.id);
 }
 

@@ -19,56 +19,53 @@ export type Dimensions = z.infer<typeof Dimensions>;
 export const PostingProfile = z.object({
   documents: z
     .object({
-      /** Paid orders (till sales, captured web orders). */
-      paid: DocumentChoice.default("sales_receipt"),
-      /** Orders not paid yet (invoices to collect, sales orders to fulfil). */
-      unpaid: DocumentChoice.default("invoice"),
-      /** Per-channel overrides ("web": sales orders to fulfil, "store": receipts). */
-      byChannel: z.record(z.string(), z.object({ paid: DocumentChoice.optional(), unpaid: DocumentChoice.optional() })).default({}),
+      paid: DocumentChoice.default("sales_receipt").describe("Paid orders (till sales, captured web orders)."),
+      unpaid: DocumentChoice.default("invoice").describe("Orders not paid yet (invoices to collect, sales orders to fulfil)."),
+      byChannel: z
+        .record(z.string(), z.object({ paid: DocumentChoice.optional(), unpaid: DocumentChoice.optional() }))
+        .default({})
+        .describe('Per-channel overrides (channel "web": sales orders to fulfil, "store": receipts).'),
     })
-    .default({ paid: "sales_receipt", unpaid: "invoice", byChannel: {} }),
+    .default({ paid: "sales_receipt", unpaid: "invoice", byChannel: {} })
+    .describe("Which document each order becomes, by payment state, then by channel."),
   items: z
     .object({
-      /** SKU → destination item id/code. */
-      map: z.record(z.string(), z.string()).default({}),
-      autoCreate: z.boolean().default(true),
-      /** Used for lines without SKU or when auto-create is off. */
-      fallback: z.string().optional(),
+      map: z.record(z.string(), z.string()).default({}).describe("SKU → destination item id/code."),
+      autoCreate: z.boolean().default(true).describe("Create an item for an unmapped SKU."),
+      fallback: z.string().optional().describe("Used for lines without SKU or when auto-create is off."),
     })
     .default({ map: {}, autoCreate: true }),
   customers: z
     .object({
-      /** Customer for till sales with no named customer. */
-      walkIn: z.string().optional(),
-      /** Web orders: match by email, else create. */
-      createMissing: z.boolean().default(true),
+      walkIn: z.string().optional().describe("Customer for till sales with no named customer."),
+      createMissing: z.boolean().default(true).describe("Web orders: match by email, else create."),
     })
     .default({ createMissing: true }),
-  /** Source location id → destination dimensions (class, department, tracking category, branch, location). */
-  locations: z.record(z.string(), Dimensions).default({}),
+  locations: z.record(z.string(), Dimensions).default({}).describe("Source location id → destination dimensions (class, department, tracking category, branch, location)."),
   payments: z
     .object({
-      /** Source payment method/gateway → deposit account and payment method in the destination. */
-      methods: z.record(z.string(), z.object({ account: z.string().optional(), method: z.string().optional() })).default({}),
-      defaultAccount: z.string().optional(),
+      methods: z
+        .record(z.string(), z.object({ account: z.string().optional(), method: z.string().optional() }))
+        .default({})
+        .describe("Source payment method/gateway → deposit account and payment method in the destination."),
+      defaultAccount: z.string().optional().describe("Deposit account for payment methods not mapped above."),
     })
     .default({ methods: {} }),
   taxes: z
     .object({
-      /** Rate (decimal fraction) and optional jurisdiction → destination tax code. */
-      codes: z.array(z.object({ rate: z.string(), jurisdiction: z.string().optional(), code: z.string() })).default([]),
-      /** Code for untaxed lines. */
-      exempt: z.string().optional(),
+      codes: z
+        .array(z.object({ rate: z.string(), jurisdiction: z.string().optional(), code: z.string() }))
+        .default([])
+        .describe("Rate (decimal fraction, 0.0825) and optional jurisdiction → destination tax code."),
+      exempt: z.string().optional().describe("Code for untaxed lines."),
     })
     .default({ codes: [] }),
-  shippingItem: z.string().optional(),
-  discountItem: z.string().optional(),
-  giftCardItem: z.string().optional(),
-  roundingItem: z.string().optional(),
-  /** The destination company's home currency; other currencies carry the source's exchange rate. */
-  homeCurrency: z.string().optional(),
-  /** Prefix for document numbers (keeps numbers from two sources apart). */
-  docNumberPrefix: z.string().default(""),
+  shippingItem: z.string().optional().describe("Item shipping charges post to."),
+  discountItem: z.string().optional().describe("Item discounts post to."),
+  giftCardItem: z.string().optional().describe("Item gift-card sales post to."),
+  roundingItem: z.string().optional().describe("Item rounding adjustments post to."),
+  homeCurrency: z.string().optional().describe("The destination company's home currency; other currencies carry the source's exchange rate."),
+  docNumberPrefix: z.string().default("").describe("Prefix for document numbers (keeps numbers from two sources apart)."),
 });
 export type PostingProfile = z.infer<typeof PostingProfile>;
 

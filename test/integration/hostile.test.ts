@@ -118,7 +118,7 @@ describe("secrets at rest, in logs and in admin", () => {
     let dump = "";
     for (const t of tables) dump += JSON.stringify((await env.DB.prepare(`SELECT * FROM "${t.name}"`).all()).results);
     expect(dump).toContain("demo-shopify");
-    const pages = ["/admin", "/admin/orders", "/admin/failures", "/admin/quarantine", "/admin/runs", "/admin/connections", "/admin/api/connections", "/admin/api/orders", "/admin/api/failures", "/admin/api/quarantine"];
+    const pages = ["/admin", "/admin/orders", "/admin/failures", "/admin/quarantine", "/admin/runs", "/admin/connections", "/admin/connections/demo-quickbooks-online/profile", "/admin/connections/demo-shopify/profile", "/admin/api/connections/demo-quickbooks-online", "/admin/api/connections", "/admin/api/orders", "/admin/api/failures", "/admin/api/quarantine"];
     let html = "";
     for (const p of pages) {
       const r = await adminFetch(p);

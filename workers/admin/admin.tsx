@@ -1,12 +1,15 @@
 /** @jsxImportSource hono/jsx */
-// The admin page and its JSON API: orders with timelines, failures with retry, quarantine, runs, connections.
+// The admin page and its JSON API: orders with timelines, failures with retry, quarantine, runs, connections and their settings.
 import { Hono } from "hono";
 import { z } from "zod";
+import { PostingProfile } from "../../shared/posting/profile";
 import { addRoute, destinationsOf, loadConnection, saveConnection, type ConnectionInput } from "../connections";
 import { CONNECTORS } from "../connectors/registry";
 import { reconcile, recentRuns } from "../reconcile/reconcile";
 import { requireAdmin, setSession, tokenMatches } from "./auth";
 import * as data from "./data";
+import { buildForm, encode, readPost, type Issue } from "./profile-form";
+import { ProfilePage } from "./profile-view";
 import { Cards, Layout, LoginPage, Money, Status } from "./views";
 
 export const admin = new Hono<{ Bindings: Env }>();
@@ -33,6 +36,10 @@ admin.get("/api/failures", async (c) => c.json({ failures: await data.openFailur
 admin.get("/api/quarantine", async (c) => c.json({ quarantine: await data.listQuarantine(c.env) }));
 admin.get("/api/runs", async (c) => c.json({ runs: await recentRuns(c.env) }));
 admin.get("/api/connections", async (c) => c.json({ connections: await withBudgets(c.env) }));
+admin.get("/api/connections/:id", async (c) => {
+  const conn = await data.connectionById(c.env, c.req.param("id"));
+  return conn ? c.json({ connection: conn }) : c.json({ error: "no such connection" }, 404);
+});
 admin.get("/api/connectors", (c) =>
   c.json({
     connectors: Object.values(CONNECTORS).map((k) => ({
@@ -42,15 +49,12 @@ admin.get("/api/connectors", (c) =>
   }),
 );
 admin.post("/api/reconcile", async (c) => c.json(await reconcile(c.env)));
-/** Creates or replaces a connection; credentials are sealed and never returned. */
+/** Creates or replaces a connection; credentials are sealed and never returned (omitted: an existing connection keeps its own). */
 admin.put("/api/connections/:id", async (c) => {
   const body = (await c.req.json().catch(() => null)) as Record<string, unknown> | null;
   if (!body) return c.json({ error: "body must be JSON" }, 400);
-  try {
-    await saveConnection(c.env, { ...(body as object), id: c.req.param("id") } as ConnectionInput);
-  } catch (err) {
-    return c.json({ error: err instanceof z.ZodError ? z.prettifyError(err) : (err as Error).message }, 400);
-  }
+  const saved = await store(c.env, { ...(body as object), id: c.req.param("id") } as ConnectionInput);
+  if (!saved.ok) return c.json({ error: saved.message }, 400);
   return c.json({ ok: true, id: c.req.param("id") });
 });
 admin.put("/api/routes/:source/:destination", async (c) => {
@@ -218,11 +222,12 @@ admin.get("/connections", async (c) => {
   return c.html(
     <Layout title="Connections">
       <table>
-        <tr><th>id</th><th>platform</th><th>role</th><th>routes to</th><th>base URL</th><th>budget</th></tr>
+        <tr><th>id</th><th>platform</th><th>role</th><th>routes to</th><th>base URL</th><th>budget</th><th>settings</th></tr>
         {rows.map((r) => (
           <tr>
             <td>{r.id}</td><td>{r.slug}</td><td>{r.role}</td><td>{r.routesTo.join(", ")}</td><td>{r.baseUrl ?? "vendor default"}</td>
             <td>{r.budget ? `${r.budget.usedLastMinute}/min · ${r.budget.perDay ? `${r.budget.usedToday} used, ${Math.max(0, r.budget.perDay - r.budget.usedToday)} of ${r.budget.perDay} left today · ` : ""}${r.budget.inFlight}/${r.budget.concurrency} in flight` : ""}</td>
+            <td><a href={`/admin/connections/${encodeURIComponent(r.id)}/profile`}>{r.role === "destination" ? "Edit posting profile" : "Edit settings"}</a></td>
           </tr>
         ))}
       </table>
@@ -230,6 +235,58 @@ admin.get("/connections", async (c) => {
     </Layout>,
   );
 });
+
+/** The settings form of a connection: GET shows the stored config, POST saves it (303 back) or shows the issues (400). */
+admin.get("/connections/:id/profile", async (c) => {
+  const page = await profilePage(c.env, c.req.param("id"));
+  if (!page) return c.html(<Layout title="Connection not found"><p>No connection {c.req.param("id")}.</p></Layout>, 404);
+  const { view } = page;
+  const values = encode(view.form, view.conn.config);
+  return c.html(<ProfilePage {...view} values={values} json={JSON.stringify(view.conn.config, null, 2)} issues={[]} saved={c.req.query("saved") !== undefined} />);
+});
+admin.post("/connections/:id/profile", async (c) => {
+  const id = c.req.param("id");
+  const page = await profilePage(c.env, id);
+  if (!page) return c.html(<Layout title="Connection not found"><p>No connection {id}.</p></Layout>, 404);
+  const { view, schema } = page;
+  const post = readPost(view.form, view.conn.config, await c.req.parseBody({ all: true }));
+  let issues: Issue[] = post.issues;
+  if (issues.length > 0) {
+    // The table rows that could not be read are left out; what was read is checked too, so every issue shows at once.
+    const checked = schema.safeParse(post.config);
+    if (!checked.success) issues = [...issues, ...checked.error.issues];
+  } else {
+    const { conn } = view;
+    const saved = await store(c.env, { id, slug: conn.slug, name: conn.name, baseUrl: conn.baseUrl, enabled: conn.enabled, config: post.config });
+    if (saved.ok) return c.redirect(`/admin/connections/${encodeURIComponent(id)}/profile?saved`, 303);
+    issues = saved.issues.length > 0 ? saved.issues : [{ path: [], message: saved.message }];
+  }
+  return c.html(<ProfilePage {...view} values={post.values} json={post.json} issues={issues} saved={false} />, 400);
+});
+
+async function profilePage(env: Env, id: string) {
+  const conn = await data.connectionById(env, id);
+  const connector = conn ? CONNECTORS[conn.slug] : undefined;
+  if (!conn || !connector) return null;
+  return {
+    schema: connector.configSchema,
+    view: { conn, platform: connector.displayName, form: buildForm(connector.configSchema), profileKeys: Object.keys(PostingProfile.shape) },
+  };
+}
+
+/**
+ * The one way the admin saves a connection (the JSON API and the settings form): validated against the connector's
+ * schema and stored by saveConnection, which drops the connection from this isolate's cache.
+ */
+async function store(env: Env, input: ConnectionInput): Promise<{ ok: true } | { ok: false; message: string; issues: Issue[] }> {
+  try {
+    await saveConnection(env, input);
+    return { ok: true };
+  } catch (err) {
+    if (err instanceof z.ZodError) return { ok: false, message: z.prettifyError(err), issues: err.issues };
+    return { ok: false, message: (err as Error).message, issues: [] };
+  }
+}
 
 function RunsTable(props: { runs: Awaited<ReturnType<typeof recentRuns>> }) {
   return (

@@ -28,15 +28,20 @@ export async function listQuarantine(env: Env, limit = 200) {
   return db(env.DB).select().from(quarantine).where(eq(quarantine.resolved, false)).orderBy(desc(quarantine.id)).limit(limit).all();
 }
 
+/** A connection's columns without its sealed credentials. */
+const PUBLIC_COLUMNS = { id: connections.id, slug: connections.slug, role: connections.role, name: connections.name, baseUrl: connections.baseUrl, enabled: connections.enabled, config: connections.config };
+
 export async function listConnections(env: Env) {
-  const rows = await db(env.DB)
-    .select({ id: connections.id, slug: connections.slug, role: connections.role, name: connections.name, baseUrl: connections.baseUrl, enabled: connections.enabled, config: connections.config })
-    .from(connections)
-    .orderBy(connections.role, connections.id)
-    .all();
+  const rows = await db(env.DB).select(PUBLIC_COLUMNS).from(connections).orderBy(connections.role, connections.id).all();
   const r = await db(env.DB).select().from(routes).all();
   return rows.map((c) => ({ ...c, config: JSON.parse(c.config) as Record<string, unknown>, routesTo: r.filter((x) => x.sourceConnectionId === c.id).map((x) => x.destinationConnectionId) }));
 }
+
+export async function connectionById(env: Env, id: string) {
+  const row = await db(env.DB).select(PUBLIC_COLUMNS).from(connections).where(eq(connections.id, id)).get();
+  return row ? { ...row, config: JSON.parse(row.config) as Record<string, unknown> } : null;
+}
+export type PublicConnection = NonNullable<Awaited<ReturnType<typeof connectionById>>>;
 
 export async function counterTotals(env: Env) {
   return db(env.DB).select().from(counters).orderBy(counters.connectionId, counters.name).all();

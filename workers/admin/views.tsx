@@ -18,6 +18,12 @@ th{background:#eef1f5;font-weight:600}
 .card b{display:block;font-size:22px}
 pre{background:#fff;padding:8px;overflow:auto;max-height:240px;font-size:12px}
 form.inline{display:inline}button{cursor:pointer}
+fieldset{background:#fff;border:1px solid #e3e6eb;border-radius:6px;margin:10px 0;padding:8px 14px}legend{font-weight:600;padding:0 4px}
+.field{display:grid;grid-template-columns:minmax(160px,240px) minmax(200px,360px) auto;gap:2px 12px;align-items:center;margin:6px 0}
+.field .help,.field .issues{grid-column:2/span 2}.help{display:block;color:#5b6475;font-size:12px}code.path{color:#5b6475;font-size:11px}
+.issues{color:#a4161a;margin:4px 0;padding-left:18px}.issues-summary{background:#fde2e1;padding:8px 14px;border-radius:6px}
+[aria-invalid=true]{outline:2px solid #a4161a}fieldset.rows table{width:auto}input,select,textarea{font:inherit}
+textarea{width:100%;box-sizing:border-box;font-family:ui-monospace,monospace;font-size:12px}
 `;
 
 export function Layout(props: { title: string; children: Child }) {
