@@ -66,7 +66,6 @@ interface State {
   refunds: Record<string, Refund>;
   destinations: string[];
   lastHash: string;
-  duplicates: number;
 }
 
 const OUTBOX_BATCH = 100;
@@ -74,6 +73,8 @@ const ALARM_RETRY_MS = 10_000;
 
 export class OrderActor extends DurableObject<Env> {
   private state: State | null = null;
+  /** Redeliveries absorbed; kept in its own row so a duplicate never rewrites the whole snapshot. */
+  private duplicates = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -89,8 +90,10 @@ export class OrderActor extends DurableObject<Env> {
         id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL)`);
       sql.exec(`CREATE TABLE IF NOT EXISTS timeline (
         seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, summary TEXT NOT NULL, data TEXT)`);
-      const row = sql.exec(`SELECT value FROM meta WHERE key = 'state'`).toArray()[0];
-      this.state = row ? (JSON.parse(String(row.value)) as State) : null;
+      for (const row of sql.exec(`SELECT key, value FROM meta`)) {
+        if (row.key === "state") this.state = JSON.parse(String(row.value)) as State;
+        if (row.key === "duplicates") this.duplicates = Number(row.value);
+      }
     });
   }
 
@@ -107,12 +110,12 @@ export class OrderActor extends DurableObject<Env> {
   private async ingestOne(input: IngestInput): Promise<IngestResult> {
     const sql = this.ctx.storage.sql;
     const state = this.state ?? {
-      orderKey: input.orderKey, revision: 0, status: "new" as const, order: null, refunds: {}, destinations: [], lastHash: "", duplicates: 0,
+      orderKey: input.orderKey, revision: 0, status: "new" as const, order: null, refunds: {}, destinations: [], lastHash: "",
     };
     const seen = sql.exec(`SELECT 1 FROM events WHERE event_id = ? OR content_hash = ? LIMIT 1`, input.eventId, input.contentHash).toArray();
     if (seen.length > 0) {
-      state.duplicates++;
-      this.persist(state);
+      this.duplicates++;
+      sql.exec(`INSERT OR REPLACE INTO meta (key, value) VALUES ('duplicates', ?)`, String(this.duplicates));
       return { outcome: "duplicate", revision: state.revision, status: state.status };
     }
     const before = { revision: state.revision, status: state.status };
@@ -148,6 +151,8 @@ export class OrderActor extends DurableObject<Env> {
       this.persist(state);
     });
     this.state = state;
+    // Only a change or a fetch queues outbox rows; an event that changed nothing needs no alarm and no flush.
+    if (!(changed && state.order) && !input.fetch) return { outcome, revision: state.revision, status: state.status };
     await this.armAlarm();
     // A failed send leaves the rows in the outbox; the alarm armed above re-sends them.
     this.ctx.waitUntil(this.flush().catch((err: unknown) => console.warn(JSON.stringify({ level: "warn", scope: "outbox", orderKey: state.orderKey, msg: `send failed, alarm will retry: ${String((err as Error)?.message ?? err)}` }))));
@@ -311,7 +316,7 @@ export class OrderActor extends DurableObject<Env> {
         seq: Number(r.seq), eventId: String(r.event_id), contentHash: String(r.content_hash), topic: String(r.topic), outcome: String(r.outcome),
         receivedAt: String(r.received_at), sourceVersion: r.source_version === null ? null : Number(r.source_version), hash: String(r.hash),
       }));
-    return { snapshot: await this.snapshot(), entries, events, chainValid: await this.verifyChain(), duplicates: this.state?.duplicates ?? 0 };
+    return { snapshot: await this.snapshot(), entries, events, chainValid: await this.verifyChain(), duplicates: this.duplicates };
   }
 
   /** Recomputes the hash chain over the stored log; false if any entry was altered or removed. */
