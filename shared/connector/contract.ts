@@ -3,7 +3,7 @@ import type { z } from "zod";
 import type { HttpClient } from "./http";
 import type { ErrorDetail } from "./errors";
 import type { CanonicalEvent, Order, Refund } from "../model/order";
-import type { HttpResponse } from "./http";
+import type { HttpRequest, HttpResponse } from "./http";
 
 export interface Logger {
   info(msg: string, data?: Record<string, unknown>): void;
@@ -160,6 +160,12 @@ export interface SourceConnector extends Declaration {
      * object. Only `fetch` topics may use it; each object is fetched and ingested on its own.
      */
     identifyAll?(input: WebhookInput, payload: unknown): WebhookIdentity[];
+    /**
+     * An `event` topic whose payload lacks something only the vendor's API holds (a Shopify order paid with several
+     * gateways names them but carries no transactions, so the split is unknown): true stores the delivery as a thin
+     * notification and the order is fetched with `fetchOrder` instead of normalized from the payload.
+     */
+    fetchInstead?(identity: WebhookIdentity, payload: unknown): boolean;
     /** Parses the raw body into the vendor payload (JSON, form-encoded, …). */
     parse(input: WebhookInput): unknown;
   };
@@ -201,9 +207,41 @@ export interface SyncResult {
   notes: SyncNote[];
 }
 
+/** One request the coalescer holds for a batch: the connector's request and its resolved URL. */
+export interface BatchableRequest {
+  req: HttpRequest;
+  url: URL;
+}
+
+/**
+ * How a destination's single requests travel together in one vendor batch request while a backlog builds
+ * (QuickBooks `/batch`). A transport optimisation only: every caller gets the response its single request would
+ * have got, and the connector's `classify` turns it into the same error.
+ */
+export interface BatchTransport {
+  /** Most operations one batch request may carry. */
+  maxOperations: number;
+  /** Batch requests the vendor accepts per minute per tenant; beyond it requests travel alone. */
+  perMinute: number;
+  /**
+   * The lane a request may share a batch with (same tenant, API version and idempotency regime), or null when it
+   * must travel alone.
+   */
+  lane(item: BatchableRequest): string | null;
+  /** One vendor request carrying `items` (all of one lane), in order. */
+  combine(items: readonly BatchableRequest[]): Promise<HttpRequest>;
+  /**
+   * The vendor's answer as one response per item, in order (undefined where the answer lacks the item), or null
+   * when it is no batch answer at all — the batch failed as a whole and each caller gets `res` itself.
+   */
+  split(res: HttpResponse, items: readonly BatchableRequest[]): Array<HttpResponse | undefined> | null;
+}
+
 export interface DestinationConnector extends Declaration {
   kind: "destination";
   capabilities: readonly DestinationCapability[];
+  /** Present with the "batch" capability: how requests coalesce into vendor batch requests under a backlog. */
+  batch?: BatchTransport;
   /** The deterministic reference for an order's main document. */
   orderRef(order: Order): string;
   /** The deterministic reference for a refund's credit document. */

@@ -36,6 +36,11 @@ export interface HttpClientOptions {
   beforeRequest?: () => Promise<void>;
   afterRequest?: (res: HttpResponse | null) => void;
   fetch?: typeof fetch;
+  /**
+   * Answers every request in place of the auth, budget and fetch below (the ConnectionActor's batch coalescer, which
+   * sends through a client without it, alone or inside one vendor batch request).
+   */
+  intercept?: (req: HttpRequest, url: URL) => Promise<HttpResponse>;
   timeoutMs?: number;
   userAgent?: string;
 }
@@ -45,6 +50,11 @@ export class HttpClient {
 
   get baseUrl(): string {
     return this.opts.baseUrl;
+  }
+
+  /** The same client with `intercept` in front of its transport. */
+  intercepted(intercept: NonNullable<HttpClientOptions["intercept"]>): HttpClient {
+    return new HttpClient({ ...this.opts, intercept });
   }
 
   resolve(url: string, query?: HttpRequest["query"]): URL {
@@ -67,6 +77,7 @@ export class HttpClient {
     if (!hostAllowed(url.host, this.opts.allowedHosts)) {
       throw new ConnectorError({ kind: "permanent", message: `host ${url.host} is not declared by this connector`, vendorCode: "undeclared_host" });
     }
+    if (this.opts.intercept) return this.opts.intercept(req, url);
     const headers: Record<string, string> = { "user-agent": this.opts.userAgent ?? "OrderMesh/0.1", ...(req.headers ?? {}) };
     const prepared = { ...req, url: url.toString(), headers };
     if (!req.anonymous && this.opts.authorize) await this.opts.authorize(prepared);

@@ -3,9 +3,11 @@
 import { createExecutionContext, createMessageBatch, env, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
+import { addRoute, saveConnection } from "../../workers/connections";
+import { DEMO_CONNECTIONS } from "../../workers/demo";
 import worker from "../../workers/main";
 import type { OrderActor } from "../../workers/order-actor/order-actor";
-import { connect, eventually, inspect, post, sandbox } from "../helpers/mesh";
+import { SANDBOX, connect, eventually, inspect, post, sandbox } from "../helpers/mesh";
 import { shopifyDelivery, shopifyOrder, shopifyRefund } from "../helpers/shopify-fixtures";
 
 // A realm of its own, so the 429 storm below cannot slow other test files down.
@@ -145,5 +147,57 @@ describe("chaos", () => {
     expect(faults.rateLimited ?? 0).toBe(0);
     await sandbox("/_faults/quickbooks-online", {});
     expect(await mainDocs(id)).toHaveLength(1);
+  });
+});
+
+describe("a backlog", () => {
+  it("40 orders at once to a company allowing one request at a time: one document each, sent in batches", async () => {
+    // A company of its own, fed by a shop connection of its own: its tight limits touch no other test.
+    const realm = `4620816${Date.now()}`;
+    const shop = "backlog-shopify";
+    const company = "backlog-quickbooks-online";
+    const concurrency = 1;
+    await sandbox(`/quickbooks-online/_sim/realms/${realm}/limits`, { concurrency });
+    const demoShop = DEMO_CONNECTIONS.shopify!;
+    const demoQbo = DEMO_CONNECTIONS["quickbooks-online"]!;
+    await saveConnection(env, { ...demoShop, id: shop, slug: "shopify", baseUrl: `${SANDBOX}/shopify` });
+    await saveConnection(env, {
+      ...demoQbo,
+      id: company,
+      slug: "quickbooks-online",
+      config: { ...demoQbo.config, realmId: realm, apiShare: { concurrency } },
+      credentials: { ...demoQbo.credentials, refreshToken: `test-seed-${crypto.randomUUID()}` },
+      baseUrl: `${SANDBOX}/quickbooks-online`,
+    });
+    await addRoute(env, shop, company);
+
+    const orders = Array.from({ length: 40 }, (_, i) => shopifyOrder(950101 + i, { updated_at: new Date().toISOString() }));
+    const statuses = await Promise.all(
+      orders.map(async (o) => {
+        const d = await shopifyDelivery("orders/create", o);
+        return (await post({ ...d, url: d.url.replace("/demo-shopify", `/${shop}`) })).status;
+      }),
+    );
+    expect(statuses.every((s) => s === 200)).toBe(true);
+
+    const inRealm = async () => (await inspect("quickbooks-online")).filter((d) => (d.raw as { realmId?: string }).realmId === realm && d.kind === "SalesReceipt");
+    const docs = await eventually(async () => {
+      const all = await inRealm();
+      return orders.every((o) => all.some((d) => d.externalRef === o.name)) ? all : undefined;
+    }, 25_000, "every order of the backlog in QuickBooks");
+    for (const o of orders) {
+      const mine = docs.filter((d) => d.externalRef === o.name);
+      expect(mine, String(o.name)).toHaveLength(1);
+      expect(toMinor(mine[0]!.total, mine[0]!.currency)).toBe(total(o));
+    }
+
+    const stats = await sandbox<Record<string, number>>("/_stats/quickbooks-online");
+    const requests = stats[`requests:${realm}`] ?? 0;
+    const operations = stats[`operations:${realm}`] ?? 0;
+    // Batches carried the backlog: far fewer requests than operations, and the company's limit was never exceeded.
+    expect(stats[`batches:${realm}`] ?? 0).toBeGreaterThan(0);
+    expect(operations).toBeGreaterThan(orders.length);
+    expect(requests * 2).toBeLessThan(operations);
+    expect(stats[`throttled:${realm}`] ?? 0).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
 import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient, type HttpResponse } from "../../shared/connector/http";
+import { HttpClient, type HttpRequest, type HttpResponse } from "../../shared/connector/http";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import type { InspectDocument } from "../../workers/sandbox/kit";
@@ -322,21 +322,151 @@ describe("quickbooks-online specifics", () => {
     const throttledRealm = `${realmId}-t`;
     const ctx = context({ config: { realmId: throttledRealm } });
     const before = await sandbox<Record<string, number>>(`/_stats/${SLUG}`);
-    await sandbox(`/_config/${SLUG}`, { requestsPerMinute: 2 });
-    try {
-      const get = () => ctx.http.raw({ method: "GET", url: `/v3/company/${throttledRealm}/query`, query: { query: "select * from Item", minorversion: "75" } });
-      expect((await get()).status).toBe(200);
-      expect((await get()).status).toBe(200);
-      const third = await get();
-      expect(third.status).toBe(429);
-      const detail = qbo.classify(third);
-      expect(detail?.kind).toBe("rate_limited");
-      expect(detail?.vendorCode).toBe("3001");
-      expect(detail?.retryAfterSeconds).toBeGreaterThan(0);
-    } finally {
-      await sandbox(`/_config/${SLUG}`, { requestsPerMinute: 500 });
-    }
+    // Only this company's limit is tightened: other test files share the simulator.
+    await sandbox(`/${SLUG}/_sim/realms/${throttledRealm}/limits`, { requestsPerMinute: 2 });
+    const get = () => ctx.http.raw({ method: "GET", url: `/v3/company/${throttledRealm}/query`, query: { query: "select * from Item", minorversion: "75" } });
+    expect((await get()).status).toBe(200);
+    expect((await get()).status).toBe(200);
+    const third = await get();
+    expect(third.status).toBe(429);
+    const detail = qbo.classify(third);
+    expect(detail?.kind).toBe("rate_limited");
+    expect(detail?.vendorCode).toBe("3001");
+    expect(detail?.retryAfterSeconds).toBeGreaterThan(0);
     const after = await sandbox<Record<string, number>>(`/_stats/${SLUG}`);
     expect((after.throttled ?? 0) - (before.throttled ?? 0)).toBeGreaterThanOrEqual(1);
+    expect(after[`throttled:${throttledRealm}`]).toBe(1);
+  });
+});
+
+describe("quickbooks-online batch endpoint", () => {
+  const batchApi = qbo.batch!;
+  const post = (entity: string, body: unknown, requestid: string, operation?: string): HttpRequest => ({
+    method: "POST",
+    url: `/v3/company/${realmId}/${entity}`,
+    query: { minorversion: "75", requestid, operation },
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const select = (q: string, realm = realmId): HttpRequest => ({ method: "GET", url: `/v3/company/${realm}/query`, query: { query: q, minorversion: "75" } });
+  const receipt = (docNumber: string, amount = 2.5) => ({
+    DocNumber: docNumber,
+    CustomerRef: { value: "1" },
+    Line: [{ DetailType: "SalesItemLineDetail", Amount: amount, SalesItemLineDetail: { ItemRef: { value: "1" }, Qty: 2, UnitPrice: amount / 2 } }],
+  });
+  const rawBatch = (ctx: ConnectorContext, body: unknown, requestid?: string, realm = realmId) =>
+    ctx.http.raw({ method: "POST", url: `/v3/company/${realm}/batch`, query: { minorversion: "75", requestid }, headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const stats = () => sandbox<Record<string, number>>(`/_stats/${SLUG}`);
+
+  /** Sends requests as the coalescer would: one batch request, split back into one response per request. */
+  async function viaBatch(ctx: ConnectorContext, reqs: HttpRequest[]): Promise<HttpResponse[]> {
+    const items = reqs.map((req) => ({ req, url: ctx.http.resolve(req.url, req.query) }));
+    const res = await ctx.http.raw(await batchApi.combine(items));
+    expect(res.status).toBe(200);
+    const parts = batchApi.split(res, items);
+    expect(parts).not.toBeNull();
+    return parts!.map((p) => p!);
+  }
+
+  it("declares the batch capability with its transport", () => {
+    expect(qbo.capabilities.includes("batch")).toBe(qbo.batch !== undefined);
+  });
+
+  it("runs each item through the single endpoints' rules: a Fault per item, classified like the request alone", async () => {
+    const ctx = context();
+    const taken = `${runId}bt`.slice(-21);
+    const existing = (await rawPost(ctx, "salesreceipt", receipt(taken), `${runId}-bt-0`)).json<{ SalesReceipt: { Id: string } }>().SalesReceipt;
+    const edited = await rawPost(ctx, "salesreceipt", { Id: existing.Id, SyncToken: "0", sparse: true, PrivateNote: "edited" });
+    expect(edited.status).toBe(200);
+    const toVoid = (await rawPost(ctx, "salesreceipt", receipt(`${runId}bv`.slice(-21)), `${runId}-bt-v`)).json<{ SalesReceipt: { Id: string; SyncToken: string } }>().SalesReceipt;
+    const fresh = `${runId}bn`.slice(-21);
+    const failing: Record<string, HttpRequest> = {
+      duplicateDocNumber: post("salesreceipt", receipt(taken), `${runId}-bt-1`),
+      staleSyncToken: post("salesreceipt", { Id: existing.Id, SyncToken: "0", sparse: true, PrivateNote: "late" }, `${runId}-bt-2`),
+      duplicateName: post("customer", { DisplayName: "Walk-in customer" }, `${runId}-bt-3`),
+      invoiceWithoutCustomer: post("invoice", { Line: receipt("x").Line }, `${runId}-bt-4`),
+    };
+    const parts = await viaBatch(ctx, [
+      ...Object.values(failing),
+      post("salesreceipt", receipt(fresh), `${runId}-bt-5`),
+      post("salesreceipt", { Id: toVoid.Id, SyncToken: toVoid.SyncToken, sparse: true }, `${runId}-bt-6`, "void"),
+      select(`select * from SalesReceipt where DocNumber = '${taken}'`),
+    ]);
+    const names = Object.keys(failing);
+    for (const [i, name] of names.entries()) {
+      const alone = qbo.classify(await ctx.http.raw(failing[name]!));
+      const batched = qbo.classify(parts[i]!);
+      expect(alone, name).not.toBeNull();
+      expect({ kind: batched?.kind, vendorCode: batched?.vendorCode, status: batched?.status }, name).toEqual({ kind: alone!.kind, vendorCode: alone!.vendorCode, status: alone!.status });
+    }
+    expect(qbo.classify(parts[0]!)).toMatchObject({ kind: "conflict", vendorCode: "6140" });
+    expect(qbo.classify(parts[1]!)).toMatchObject({ kind: "conflict", vendorCode: "5010" });
+    expect(qbo.classify(parts[2]!)).toMatchObject({ kind: "permanent", vendorCode: "6240" });
+    expect(qbo.classify(parts[3]!)).toMatchObject({ kind: "permanent", vendorCode: "6000" });
+    const [created, voided, found] = parts.slice(names.length);
+    expect(qbo.classify(created!)).toBeNull();
+    expect(created!.json<{ SalesReceipt: { DocNumber: string } }>().SalesReceipt.DocNumber).toBe(fresh);
+    expect(voided!.json<{ SalesReceipt: { TotalAmt: number; PrivateNote: string } }>().SalesReceipt).toMatchObject({ TotalAmt: 0, PrivateNote: expect.stringMatching(/^Voided/) });
+    expect(found!.json<{ QueryResponse: { SalesReceipt: { Id: string }[] } }>().QueryResponse.SalesReceipt.map((r) => r.Id)).toEqual([existing.Id]);
+    expect((await inspect()).filter((d) => d.externalRef === taken || d.externalRef === fresh)).toHaveLength(2);
+  });
+
+  it("refuses a batch of more than 30 items, duplicate bIds, and a bId over 10 characters beside a requestid", async () => {
+    const ctx = context();
+    const queries = (n: number, bId = (i: number) => `q${i}`) => ({ BatchItemRequest: Array.from({ length: n }, (_, i) => ({ bId: bId(i), Query: "select * from TaxCode" })) });
+    const max = batchApi.maxOperations;
+    const ok = await rawBatch(ctx, queries(max));
+    expect(ok.status).toBe(200);
+    expect(ok.json<{ BatchItemResponse: unknown[] }>().BatchItemResponse).toHaveLength(max);
+    for (const refused of [await rawBatch(ctx, queries(max + 1)), await rawBatch(ctx, queries(2, () => "same")), await rawBatch(ctx, queries(2, (i) => `eleven-chr${i}`), `${runId}-long-bid`)]) {
+      expect(refused.status).toBe(400);
+      expect(qbo.classify(refused)).toMatchObject({ kind: "permanent" });
+      expect(refused.json<{ Fault: { type: string } }>().Fault.type).toBe("ValidationFault");
+    }
+    // Without a requestid the same long bIds are fine.
+    expect((await rawBatch(ctx, queries(2, (i) => `eleven-chr${i}`))).status).toBe(200);
+  });
+
+  it("validates the envelope against IntuitRestServiceDef.xsd: OperationEnum, one payload per item", async () => {
+    const ctx = context();
+    const badOperation = await rawBatch(ctx, { BatchItemRequest: [{ bId: "1", operation: "frobnicate", Customer: { DisplayName: `${runId} op` } }] });
+    expect(badOperation.status).toBe(400);
+    expect(qbo.classify(badOperation)?.vendorCode).toBe("2170");
+    const twoPayloads = await rawBatch(ctx, { BatchItemRequest: [{ bId: "1", Query: "select * from Item", Customer: { DisplayName: `${runId} two` } }] });
+    expect(twoPayloads.status).toBe(400);
+    expect(qbo.classify(twoPayloads)?.vendorCode).toBe("2010");
+    const empty = await rawBatch(ctx, { BatchItemRequest: [] });
+    expect(qbo.classify(empty)?.vendorCode).toBe("2020");
+  });
+
+  it("counts a batch as one request of the realm's budget (its items as operations) and allows 40 batches a minute", async () => {
+    const realm = `${realmId}-b`;
+    const ctx = context({ config: { realmId: realm } });
+    const items = Array.from({ length: 12 }, (_, i) => select(`select * from Item where Name = 'n${i}'`, realm));
+    const before = await stats();
+    await viaBatch(ctx, items);
+    const after = await stats();
+    const delta = (key: string) => (after[`${key}:${realm}`] ?? 0) - (before[`${key}:${realm}`] ?? 0);
+    expect(delta("requests")).toBe(1);
+    expect(delta("batches")).toBe(1);
+    expect(delta("operations")).toBe(items.length);
+    // The company allows one batch a minute: the next batch is throttled like any request over the limit.
+    await sandbox(`/${SLUG}/_sim/realms/${realm}/limits`, { batchesPerMinute: 1 });
+    const combined = await batchApi.combine(items.map((req) => ({ req, url: ctx.http.resolve(req.url, req.query) })));
+    const throttled = await ctx.http.raw(combined);
+    expect(throttled.status).toBe(429);
+    expect(batchApi.split(throttled, items.map((req) => ({ req, url: ctx.http.resolve(req.url, req.query) })))).toBeNull();
+    expect(qbo.classify(throttled)).toMatchObject({ kind: "rate_limited", vendorCode: "3001" });
+  });
+
+  it("replays a batch with the same requestid instead of running its writes twice", async () => {
+    const ctx = context();
+    const number = `${runId}br`.slice(-21);
+    const body = { BatchItemRequest: [{ bId: "1", operation: "create", SalesReceipt: receipt(number) }, { bId: "2", Query: "select * from TaxCode" }] };
+    const first = await rawBatch(ctx, body, `${runId}-batch-replay`);
+    const second = await rawBatch(ctx, body, `${runId}-batch-replay`);
+    const idOf = (r: HttpResponse) => r.json<{ BatchItemResponse: Array<{ bId: string; SalesReceipt?: { Id: string } }> }>().BatchItemResponse.find((i) => i.bId === "1")!.SalesReceipt!.Id;
+    expect(idOf(second)).toBe(idOf(first));
+    expect((await inspect()).filter((d) => d.externalRef === number)).toHaveLength(1);
   });
 });

@@ -6,6 +6,7 @@ import { connectorContext, loadConnection, updateCredentials, type LoadedConnect
 import { destinationConnector } from "../connectors/registry";
 import { converge } from "../dispatch/converge";
 import { clearFailure, recordFailure } from "../dispatch/failures";
+import { Coalescer } from "./batcher";
 import { Budget } from "./budget";
 
 /** Storage key prefix of the rolling day's per-minute request counts. */
@@ -21,6 +22,9 @@ export class ConnectionActor extends DurableObject<Env> {
   private budget: Budget | null = null;
   private token: TokenSet | null = null;
   private refreshing: Promise<TokenSet> | null = null;
+  private batcher: Coalescer | null = null;
+  /** Requests waiting in the budget right now: the backlog new requests queue behind in a batch. */
+  private budgetWaits = 0;
 
   /** Syncs in flight per order: two messages for one order never converge it at the same time. */
   private perOrder = new Map<string, Promise<SyncOutcome>>();
@@ -88,10 +92,18 @@ export class ConnectionActor extends DurableObject<Env> {
   private async withAuth<T>(connector: DestinationConnector, conn: LoadedConnection, op: (ctx: ReturnType<typeof connectorContext>) => Promise<T>): Promise<T> {
     await this.restored;
     const budget = this.ensureBudget(connector, conn.config);
-    const makeCtx = (accessToken: string | undefined) =>
-      connectorContext(this.env, connector, conn, {
+    const batcher = this.ensureBatcher(connector, budget);
+    const makeCtx = (accessToken: string | undefined) => {
+      const ctx = connectorContext(this.env, connector, conn, {
         accessToken,
-        beforeRequest: () => budget.take(),
+        beforeRequest: async () => {
+          this.budgetWaits++;
+          try {
+            await budget.take();
+          } finally {
+            this.budgetWaits--;
+          }
+        },
         afterRequest: (res) => {
           budget.release();
           if (res?.status === 429) {
@@ -100,6 +112,8 @@ export class ConnectionActor extends DurableObject<Env> {
           }
         },
       });
+      return batcher ? { ...ctx, http: batcher.wrap(ctx.http) } : ctx;
+    };
     // Any connector that obtains a short-lived credential (OAuth 2 token, SAP B1 session, S/4HANA CSRF token,
     // Intacct session) does it through refreshAccessToken; the rest sign each request statelessly.
     if (!connector.refreshAccessToken) return op(makeCtx(undefined));
@@ -170,6 +184,15 @@ export class ConnectionActor extends DurableObject<Env> {
       },
     });
     return this.budget;
+  }
+
+  /** The batch coalescer of a connector with a batch transport: a backlog is any request that would wait for the budget. */
+  private ensureBatcher(connector: DestinationConnector, budget: Budget): Coalescer | null {
+    if (!connector.batch) return null;
+    this.batcher ??= new Coalescer(connector.batch, {
+      backlog: (outstanding) => outstanding >= budget.concurrency || this.budgetWaits > 0 || budget.status().pausedForMs > 0,
+    });
+    return this.batcher;
   }
 
   /** Budget use for the admin page (requests this minute, today, in flight). */

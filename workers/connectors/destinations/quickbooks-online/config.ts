@@ -42,6 +42,13 @@ export const QboConfig = z.object({
   /** Location id → Class Id. */
   classMap: Ids,
   docNumberPrefix: z.string().default(""),
+  /**
+   * The part of the company's API limits this connection may use when other apps work on the same company (Intuit
+   * counts 500 requests a minute per realm, limits.md §19); absent, all of it.
+   */
+  apiShare: z
+    .object({ perMinute: z.number().int().min(1).max(500).optional(), concurrency: z.number().int().min(1).max(10).optional() })
+    .optional(),
 });
 export type QboConfig = z.infer<typeof QboConfig>;
 

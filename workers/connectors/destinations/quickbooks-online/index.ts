@@ -2,6 +2,7 @@
 import type { DestinationConnector } from "../../../../shared/connector/contract";
 import { ConnectorError } from "../../../../shared/connector/errors";
 import { INTUIT_HOSTS, authorize, refreshAccessToken } from "./auth";
+import { qboBatch } from "./batch";
 import { classify } from "./classify";
 import { QboConfig, qboConfig } from "./config";
 import { findByDocNumber, toDocumentRef } from "./documents";
@@ -20,9 +21,15 @@ export const quickbooksOnline: DestinationConnector = {
   hosts: INTUIT_HOSTS,
   defaultBaseUrl: "https://quickbooks.api.intuit.com",
   rateLimit: { perMinute: 500, concurrency: 10 },
+  /** The posting profile's apiShare, never above Intuit's own figures. */
+  rateLimitFor(config) {
+    const share = QboConfig.safeParse(config).data?.apiShare;
+    return { perMinute: share?.perMinute ?? 500, concurrency: share?.concurrency ?? 10 };
+  },
   configSchema: QboConfig,
   credentialKeys: ["clientId", "clientSecret", "refreshToken"],
-  capabilities: ["upsert", "refund", "status", "void", "list"],
+  capabilities: ["upsert", "refund", "status", "void", "list", "batch"],
+  batch: qboBatch,
   classify,
   authorize,
   refreshAccessToken,

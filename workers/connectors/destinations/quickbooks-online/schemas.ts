@@ -46,7 +46,18 @@ const FaultError = z
   })
   .loose();
 const FaultBody = z.object({ Error: z.array(FaultError).optional(), error: z.array(FaultError).optional(), type: z.string().optional() }).loose();
+export type FaultBody = z.infer<typeof FaultBody>;
 export const FaultEnvelope = z.object({ Fault: FaultBody.optional(), fault: FaultBody.nullish() }).loose();
+
+/**
+ * `POST …/batch` answer: IntuitResponse's BatchItemResponse list (IntuitRestServiceDef.xsd), each item its `bId`
+ * and one of an entity, a QueryResponse or a Fault
+ * (https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/batch).
+ */
+export const BatchResponse = z.object({
+  BatchItemResponse: z.array(z.object({ bId: z.string(), Fault: FaultBody.optional() }).loose()),
+  time: z.string().optional(),
+}).loose();
 
 /** Shape of ../shared/specs/quickbooks-online/oauth-fixtures/success_refreshtoken_response.json. */
 export const TokenResponse = z.object({

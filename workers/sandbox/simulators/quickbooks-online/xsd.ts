@@ -3,6 +3,7 @@ import { XMLParser } from "fast-xml-parser";
 import baseXsd from "../../../../../shared/specs/quickbooks-online/IntuitBaseTypes.xsd";
 import namesXsd from "../../../../../shared/specs/quickbooks-online/IntuitNamesTypes.xsd";
 import financeXsd from "../../../../../shared/specs/quickbooks-online/Finance.xsd";
+import restXsd from "../../../../../shared/specs/quickbooks-online/IntuitRestServiceDef.xsd";
 
 /** One element a complex type may hold (JSON uses the element names as keys). */
 interface Particle {
@@ -20,6 +21,8 @@ interface ComplexType {
   base?: string;
   particles: Particle[];
   attributes: string[];
+  /** Declared type of each attribute (OperationEnum for BatchItemRequest's operation). */
+  attributeTypes: Record<string, string>;
   /** simpleContent types (ReferenceType) carry their text as JSON "value". */
   simpleBase?: string;
   any?: boolean;
@@ -113,12 +116,15 @@ function readParticles(container: Node, into: ComplexType, owner: string, choice
   if (arr(container.any).length > 0) into.any = true;
   for (const a of arr(container.attribute)) {
     const n = attr(a, "name");
-    if (n) into.attributes.push(n);
+    if (n) {
+      into.attributes.push(n);
+      into.attributeTypes[n] = attr(a, "type") ?? "xs:string";
+    }
   }
 }
 
 function readComplexType(name: string, node: Node): void {
-  const ct: ComplexType = { particles: [], attributes: [] };
+  const ct: ComplexType = { particles: [], attributes: [], attributeTypes: {} };
   for (const cc of arr(node.complexContent)) {
     for (const ext of [...arr(cc.extension), ...arr(cc.restriction)]) {
       ct.base = attr(ext, "base");
@@ -146,6 +152,8 @@ function readSimpleType(name: string, node: Node): void {
 }
 
 const groups = new Map<string, ComplexType>();
+/** Elements of the IntuitObject substitution group (IntuitRestServiceDef.xsd): the entities a batch item may carry. */
+const intuitObjects = new Set<string>();
 
 /** Parses the XSDs once per isolate (fast-xml-parser), keeping only what validation needs. */
 export function loadSchema(): void {
@@ -156,13 +164,14 @@ export function loadSchema(): void {
     removeNSPrefix: true,
     isArray: (_name, _jpath, _leaf, isAttribute) => !isAttribute,
   });
-  for (const text of [baseXsd, namesXsd, financeXsd]) {
+  for (const text of [baseXsd, namesXsd, financeXsd, restXsd]) {
     const doc = parser.parse(text) as Node;
     const schema = arr(doc.schema)[0]!;
+    for (const el of arr(schema.element)) if (attr(el, "substitutionGroup") === "IntuitObject") intuitObjects.add(attr(el, "name")!);
     for (const st of arr(schema.simpleType)) readSimpleType(attr(st, "name")!, st);
     for (const ct of arr(schema.complexType)) readComplexType(attr(ct, "name")!, ct);
     for (const g of arr(schema.group)) {
-      const ct: ComplexType = { particles: [], attributes: [] };
+      const ct: ComplexType = { particles: [], attributes: [], attributeTypes: {} };
       readParticles(g, ct, attr(g, "name")!);
       groups.set(attr(g, "name")!, ct);
     }
@@ -205,6 +214,89 @@ export function validateEntity(entity: string, body: unknown, sparse: boolean): 
   const issues: XsdIssue[] = [];
   validateComplex(entity, body, entity, issues, sparse);
   return issues;
+}
+
+/** One BatchItemRequest as read: its attributes and the one payload it carries. */
+export interface BatchItem {
+  bId?: string;
+  operation?: string;
+  optionsData?: string;
+  /** An IntuitObject entity (element name and body), for create, update, delete and void. */
+  entity?: { name: string; body: unknown };
+  query?: string;
+  /** ReportQuery or CDCQuery, valid in the schema. */
+  other?: string;
+}
+
+const unrecognized = (key: string, type: string, path: string): XsdIssue => ({
+  code: "2010",
+  message: "Request has invalid or unsupported property",
+  detail: `Property Name:Unrecognized field "${key}" (class com.intuit.schema.finance.v3.${type}), not marked as ignorable`,
+  element: path,
+});
+
+/**
+ * Validates an IntuitBatchRequest (IntuitRestServiceDef.xsd) in its JSON form: the BatchItemRequest list, each
+ * item's attributes (bId, operation from OperationEnum, optionsData) and exactly one payload — an entity of the
+ * IntuitObject group, Query, ReportQuery or CDCQuery. Entity bodies are validated later, item by item, exactly as
+ * the single endpoints validate them.
+ */
+export function validateBatchRequest(body: unknown): { issues: XsdIssue[]; items: BatchItem[] } {
+  loadSchema();
+  const issues: XsdIssue[] = [];
+  const items: BatchItem[] = [];
+  if (body === null || typeof body !== "object" || Array.isArray(body)) {
+    issues.push({ code: "2010", message: "Request has invalid or unsupported property", detail: "IntuitBatchRequest must be an object", element: "" });
+    return { issues, items };
+  }
+  const envelope = particlesOf("IntuitBatchRequest").particles;
+  for (const key of Object.keys(body)) if (!envelope.some((p) => p.name === key)) issues.push(unrecognized(key, "IntuitBatchRequest", key));
+  const list = (body as Node).BatchItemRequest;
+  const min = envelope.find((p) => p.name === "BatchItemRequest")?.min ?? 1;
+  if (list === undefined || list === null || (Array.isArray(list) && list.length < min)) {
+    issues.push({ code: "2020", message: "Required param missing, need to supply the required value for the API", detail: "Required parameter BatchItemRequest is missing in the request", element: "BatchItemRequest" });
+    return { issues, items };
+  }
+  if (!Array.isArray(list)) {
+    issues.push({ code: "2010", message: "Request has invalid or unsupported property", detail: "BatchItemRequest must be an array", element: "BatchItemRequest" });
+    return { issues, items };
+  }
+  const attributeTypes = complexTypes.get("BatchItemRequest")?.attributeTypes ?? {};
+  list.forEach((raw: unknown, i) => {
+    const path = `BatchItemRequest[${i}]`;
+    if (raw === null || typeof raw !== "object" || Array.isArray(raw)) {
+      issues.push({ code: "2010", message: "Request has invalid or unsupported property", detail: `${path} must be an object`, element: path });
+      return;
+    }
+    const item: BatchItem = {};
+    const payloads: string[] = [];
+    const rest: Node = {};
+    for (const [key, v] of Object.entries(raw)) {
+      if (intuitObjects.has(key)) {
+        payloads.push(key);
+        item.entity = { name: key, body: v };
+      } else if (attributeTypes[key] !== undefined) {
+        validateSimple(attributeTypes[key]!, v, `${path}.${key}`, issues);
+        if (key === "bId" || key === "operation" || key === "optionsData") item[key] = String(v);
+      } else {
+        rest[key] = v;
+        if (key === "Query") item.query = String(v);
+        else if (key === "ReportQuery" || key === "CDCQuery") item.other = key;
+        if (key === "Query" || key === "ReportQuery" || key === "CDCQuery") payloads.push(key);
+      }
+    }
+    validateComplex("BatchItemRequest", rest, path, issues);
+    if (payloads.length !== 1) {
+      issues.push({
+        code: "2010",
+        message: "Request has invalid or unsupported property",
+        detail: `${path} must carry exactly one of an entity, Query, ReportQuery or CDCQuery; it carries ${payloads.length ? payloads.join(", ") : "none"}`,
+        element: path,
+      });
+    }
+    items.push(item);
+  });
+  return { issues, items };
 }
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
