@@ -237,6 +237,12 @@ export interface BatchTransport {
   split(res: HttpResponse, items: readonly BatchableRequest[]): Array<HttpResponse | undefined> | null;
 }
 
+/** What the caller already knows, so a connector can skip work it would otherwise repeat. */
+export interface UpsertHints {
+  /** `find` ran just now for this order and found nothing: `existing` is null because there is no document. */
+  searched?: boolean;
+}
+
 export interface DestinationConnector extends Declaration {
   kind: "destination";
   capabilities: readonly DestinationCapability[];
@@ -249,7 +255,7 @@ export interface DestinationConnector extends Declaration {
   /** Finds a document by external reference (before create, so a lost link adopts instead of duplicating). */
   find(ctx: ConnectorContext, ref: string, kind: "order" | "refund", order: Order): Promise<DocumentRef | null>;
   /** Creates or converges the order's main document (including voids for cancelled orders). */
-  upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef | null, requestId: string): Promise<SyncResult>;
+  upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef | null, requestId: string, hints?: UpsertHints): Promise<SyncResult>;
   /** Creates the credit document for one refund. */
   refund(ctx: ConnectorContext, order: Order, refund: Refund, parent: DocumentRef | null, requestId: string): Promise<SyncResult>;
   /** Lists documents changed since an instant, for reconciliation. */

@@ -52,7 +52,7 @@ export async function converge(
       current = await connector.find(ctx, connector.orderRef(order), "order", order);
       adopted = current !== null;
     }
-    const result = await connector.upsert(ctx, order, current, await requestIdFor(orderKey, destinationId, "order", revision));
+    const result = await connector.upsert(ctx, order, current, await requestIdFor(orderKey, destinationId, "order", revision), { searched: !parent });
     await writeLink(env, orderKey, destinationId, "order", result.doc, revision);
     parent = result.doc;
     report.written.push({ docKey: "order", doc: result.doc, adopted, notes: result.notes });

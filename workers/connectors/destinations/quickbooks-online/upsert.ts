@@ -1,5 +1,5 @@
 // Converging an order's main document: create (SalesReceipt / Invoice), sparse update, Payment for a paid invoice, void.
-import type { ConnectorContext, DocumentRef, SyncNote, SyncResult } from "../../../../shared/connector/contract";
+import type { ConnectorContext, DocumentRef, SyncNote, SyncResult, UpsertHints } from "../../../../shared/connector/contract";
 import { ConnectorError } from "../../../../shared/connector/errors";
 import { minorToNumber, toMinor } from "../../../../shared/model/money";
 import type { Order } from "../../../../shared/model/order";
@@ -79,7 +79,7 @@ async function payInvoice(ctx: ConnectorContext, cfg: QboConfig, order: Order, i
   return read(ctx, cfg, "Invoice", inv.Id);
 }
 
-export async function upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef | null, requestId: string): Promise<SyncResult> {
+export async function upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef | null, requestId: string, hints: UpsertHints = {}): Promise<SyncResult> {
   const cfg = qboConfig(ctx);
   const notes: SyncNote[] = [];
   const ref = orderDocNumber(order, cfg);
@@ -89,8 +89,9 @@ export async function upsert(ctx: ConnectorContext, order: Order, existing: Docu
   const owner = marker(order.connectionId, order.sourceOrderId);
   let target = existing;
   let targetRaw: Rec | null = null;
-  if (!target) {
-    // A crash between QBO's answer and our link write must adopt, not duplicate (DESIGN principle 3).
+  if (!target && !hints.searched) {
+    // A crash between QBO's answer and our link write must adopt, not duplicate (DESIGN principle 3). The mesh's
+    // convergence has searched already (hints.searched); a direct caller has not.
     const found = await findByDocNumber(ctx, cfg, salesEntities(order), ref.value, owner);
     if (found) {
       target = toDocumentRef(found.kind, found.raw, cfg);
