@@ -281,6 +281,9 @@ async function profilePage(env: Env, id: string) {
 async function store(env: Env, input: ConnectionInput): Promise<{ ok: true } | { ok: false; message: string; issues: Issue[] }> {
   try {
     await saveConnection(env, input);
+    // The save cleared this isolate's cache; the destination's ConnectionActor (where its syncs run, possibly in
+    // another isolate) drops its copy too, so the next sync uses the new profile at once.
+    if (CONNECTORS[input.slug]?.kind === "destination") await env.CONNECTION_ACTOR.getByName(input.id).forgetConnection(input.id);
     return { ok: true };
   } catch (err) {
     if (err instanceof z.ZodError) return { ok: false, message: z.prettifyError(err), issues: err.issues };

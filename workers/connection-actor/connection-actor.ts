@@ -2,7 +2,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { DestinationConnector, TokenSet } from "../../shared/connector/contract";
 import { ConnectorError, type ErrorDetail } from "../../shared/connector/errors";
-import { connectorContext, loadConnection, updateCredentials, type LoadedConnection } from "../connections";
+import { connectorContext, forgetConnection, loadConnection, updateCredentials, type LoadedConnection } from "../connections";
 import { destinationConnector } from "../connectors/registry";
 import { converge } from "../dispatch/converge";
 import { clearFailure, recordFailure } from "../dispatch/failures";
@@ -193,6 +193,11 @@ export class ConnectionActor extends DurableObject<Env> {
       backlog: (outstanding) => outstanding >= budget.concurrency || this.budgetWaits > 0 || budget.status().pausedForMs > 0,
     });
     return this.batcher;
+  }
+
+  /** A settings change: the next sync reloads the connection instead of using this isolate's cached copy. */
+  async forgetConnection(connectionId: string): Promise<void> {
+    forgetConnection(connectionId);
   }
 
   /** Budget use for the admin page (requests this minute, today, in flight). */
