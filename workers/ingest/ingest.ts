@@ -71,8 +71,10 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
     await bumpCounter(c.env, connectionId, `ignored_topic:${identity.topic}`);
     return c.json({ status: "ignored", topic: identity.topic }, 200);
   }
+  // A payload the vendor sends incomplete (fetchInstead) travels the thin-notification path: fetched, then ingested.
+  const thin = action.kind === "fetch" || (connector.fetchOrder !== undefined && hook.fetchInstead?.(identity, payload) === true);
   let events: CanonicalEvent[] = [];
-  if (action.kind === "event") {
+  if (!thin) {
     try {
       events = connector.normalize({ topic: identity.topic, payload, connectionId, receivedAt, config: conn.config }).map((e) => CanonicalEvent.parse(e));
     } catch (err) {
@@ -84,7 +86,7 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
   const stock = events.filter((e) => e.kind === "stock");
   if (stock.length > 0) await applyStock(c.env, connectionId, stock.map((e) => e.stock));
   const orderEvents = events.filter((e) => e.kind !== "stock");
-  if (orderEvents.length === 0 && action.kind !== "fetch") return c.json({ status: stock.length ? "stock" : "ignored" }, 200);
+  if (orderEvents.length === 0 && !thin) return c.json({ status: stock.length ? "stock" : "ignored" }, 200);
   const sourceOrderId = identity.sourceOrderId;
   if (!sourceOrderId) {
     await quarantineEvent(c.env, { connectionId, source, topic: identity.topic, eventId: identity.eventId, reason: "event names no order", raw: text });
@@ -93,7 +95,7 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
   const orderKey = orderKeyOf(connectionId, sourceOrderId);
   const result = await c.env.ORDER_ACTOR.getByName(orderKey).ingest({
     orderKey, source, connectionId, sourceOrderId, eventId: identity.eventId, topic: identity.topic, contentHash,
-    raw: text, receivedAt, events: orderEvents, fetch: action.kind === "fetch", destinations: await destinations(),
+    raw: text, receivedAt, events: orderEvents, fetch: thin, destinations: await destinations(),
   });
   return c.json({ status: result.outcome, revision: result.revision, orderStatus: result.status }, 200);
 });

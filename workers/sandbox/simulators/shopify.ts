@@ -5,9 +5,9 @@ import { z } from "zod";
 import { seededRandom, type SimContext, type Simulator } from "../kit";
 import { emit } from "./shopify/emit";
 import { GenerateOptions, generateOrder } from "./shopify/generate";
-import { cancel, CancelBody, deliver, fulfill, FulfillBody, pay, refund, RefundBody, SimError, update, type Mutation, type MutationEnv } from "./shopify/lifecycle";
+import { cancel, CancelBody, deliver, fulfill, FulfillBody, pay, refund, RefundBody, sales, SimError, update, type Mutation, type MutationEnv } from "./shopify/lifecycle";
 import { countOrders, pageOrders, project, readQuery } from "./shopify/listing";
-import { loadOrder, ORDERS, saveOrder, SeedOrder, settings, type ShopifyOrder } from "./shopify/records";
+import { loadOrder, loadTransactions, minor, ORDERS, saveOrder, saveTransactions, SeedOrder, settings, type ShopifyOrder, type Tender } from "./shopify/records";
 
 const API = "/admin/api/2024-04";
 /** Standard plan REST bucket: holds 40, leaks 2 per second (https://shopify.dev/docs/api/admin-rest/usage/rate-limits). */
@@ -27,17 +27,25 @@ function mutationEnv(sim: SimContext): MutationEnv {
   return { now: sim.now(), random: () => sim.random(), nextId: (kind) => sim.store.next(`shopify_${kind}`, starts[kind] ?? 4_200_000_000_001) };
 }
 
-async function store(sim: SimContext, order: ShopifyOrder, webhooks: [string, unknown][]): Promise<ShopifyOrder> {
+async function store(sim: SimContext, order: ShopifyOrder, webhooks: [string, unknown][], transactions?: Mutation["transactions"]): Promise<ShopifyOrder> {
   saveOrder(sim, order);
+  if (transactions) saveTransactions(sim, order.id, transactions);
   for (const [topic, payload] of webhooks) await emit(sim, topic, payload);
   return order;
 }
 
-/** The webhooks Shopify sends when an order appears: orders/create, and orders/paid when it is already paid. */
-async function create(sim: SimContext, order: ShopifyOrder): Promise<ShopifyOrder> {
+/**
+ * The webhooks Shopify sends when an order appears: orders/create, and orders/paid when it is already paid. A paid
+ * order gets its sale transactions: the given tenders, else one per gateway named (sharing the total evenly).
+ */
+async function create(sim: SimContext, order: ShopifyOrder, tenders?: readonly Tender[]): Promise<ShopifyOrder> {
   const hooks: [string, unknown][] = [["orders/create", order]];
+  // A seeded record may leave money out (only id, updated_at and lines are checked): then it has no transactions.
+  const paid = ["paid", "partially_refunded", "refunded"].includes(order.financial_status ?? "") && typeof order.currency === "string" && typeof order.total_price === "string";
   if (order.financial_status === "paid") hooks.push(["orders/paid", order]);
-  return store(sim, order, hooks);
+  const gateways = tenders ?? (order.payment_gateway_names ?? []).map((gateway) => ({ gateway }));
+  const txs = paid ? sales(order, gateways, minor(order.total_price, order.currency), mutationEnv(sim), order.processed_at ?? order.created_at) : [];
+  return store(sim, order, hooks, txs);
 }
 
 /** Counts the request into the leaky bucket; a 429 in Shopify's shape when it overflows. */
@@ -139,6 +147,13 @@ export const shopifySimulator: Simulator = {
       return c.json({ refunds: order.refunds ?? [] });
     });
 
+    // https://shopify.dev/docs/api/admin-rest/2024-04/resources/transaction#get-orders-order-id-transactions
+    app.get(`${API}/orders/:id/transactions.json`, (c) => {
+      const order = loadOrder(sim, c.req.param("id"));
+      if (!order) return errors(404, "Not Found");
+      return c.json({ transactions: loadTransactions(sim, order.id) });
+    });
+
     // https://shopify.dev/docs/api/admin-rest/2024-04/resources/order#get-orders-order-id
     app.get(`${API}/orders/:file`, (c) => {
       const m = /^(\d+)\.json$/.exec(c.req.param("file"));
@@ -161,7 +176,7 @@ export const shopifySimulator: Simulator = {
         const generated = generateOrder(opts, random, env, env.now);
         const order = opts.id === undefined ? generated : { ...generated, id: opts.id, name: `#${opts.id}`, order_number: opts.id, admin_graphql_api_id: `gid://shopify/Order/${opts.id}` };
         if (opts.id !== undefined && loadOrder(sim, String(opts.id))) return errors(422, { id: ["has already been taken"] });
-        return c.json(await create(sim, order), 201);
+        return c.json(await create(sim, order, opts.tenders), 201);
       } catch (err) {
         return simError(err);
       }
@@ -177,7 +192,7 @@ export const shopifySimulator: Simulator = {
         let change: Mutation;
         switch (c.req.param("action")) {
           case "pay":
-            change = pay(order, env);
+            change = pay(order, env, loadTransactions(sim, order.id));
             break;
           case "fulfill":
             change = fulfill(order, jsonBody(text, FulfillBody), env);
@@ -189,7 +204,7 @@ export const shopifySimulator: Simulator = {
             change = cancel(order, jsonBody(text, CancelBody), env);
             break;
           case "refund":
-            change = refund(order, jsonBody(text, RefundBody), env);
+            change = refund(order, jsonBody(text, RefundBody), env, loadTransactions(sim, order.id));
             break;
           case "update":
             change = update(order, jsonBody(text, z.record(z.string(), z.unknown())), env);
@@ -197,7 +212,7 @@ export const shopifySimulator: Simulator = {
           default:
             return errors(404, `unknown action "${c.req.param("action")}" (pay, fulfill, deliver, cancel, refund, update)`);
         }
-        return c.json(await store(sim, change.order, change.webhooks));
+        return c.json(await store(sim, change.order, change.webhooks, change.transactions));
       } catch (err) {
         return simError(err);
       }

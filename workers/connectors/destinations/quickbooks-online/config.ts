@@ -34,6 +34,8 @@ export const QboConfig = z.object({
   depositAccountId: z.string().default("2"),
   /** Tender method ("cash", "visa") → PaymentMethod Id. */
   paymentMethodMap: Ids,
+  /** Tender method ("gift_card") → deposit Account Id for its Payment (split tender); depositAccountId otherwise. */
+  depositAccountMap: Ids,
   /** "<jurisdiction>:<rate>", "<rate>", "<jurisdiction>" or tax code → TaxCode Id. */
   taxCodeMap: Ids,
   /** TaxCode for taxable and exempt lines when the map has no entry (US companies: TAX / NON). */

@@ -31,15 +31,37 @@ export function isPaid(order: Order): boolean {
   return order.financialStatus === "paid" || order.financialStatus === "partially_refunded" || order.financialStatus === "refunded";
 }
 
+/** Money taken: each successful sale or capture is one tender. */
+export function tenders(order: Order): Order["payments"] {
+  return order.payments.filter((p) => p.status === "success" && (p.kind === "sale" || p.kind === "capture"));
+}
+
+/**
+ * A SalesReceipt holds one payment method and one deposit account, so only an order paid with one tender is a
+ * receipt; split tender posts as an Invoice settled by one Payment per tender (upsert.ts).
+ */
 export function salesKind(order: Order): SalesKind {
-  return isPaid(order) ? "SalesReceipt" : "Invoice";
+  return isPaid(order) && tenders(order).length <= 1 ? "SalesReceipt" : "Invoice";
+}
+
+/** The sum of decimal rates, exactly ("0.05" + "0.07" = "0.12"). */
+function addRates(rates: readonly string[]): string {
+  const scale = Math.max(0, ...rates.map((r) => (r.split(".")[1] ?? "").length));
+  const total = rates.reduce((acc, r) => {
+    const [i = "0", f = ""] = r.split(".");
+    return acc + BigInt(i + f.padEnd(scale, "0"));
+  }, 0n);
+  const digits = total.toString().padStart(scale + 1, "0");
+  const out = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`.replace(/\.?0+$/, "");
+  return out;
 }
 
 /** TaxCode for a line: the posting profile's map by jurisdiction and rate, else the taxable / exempt default. */
 export function taxCodeFor(cfg: QboConfig, taxes: readonly TaxLine[], taxable: boolean): string {
   const charged = taxes.filter((t) => t.amount !== 0);
   if (!taxable || charged.length === 0) return cfg.exemptCodeId;
-  const t = charged[0]!;
+  // Stacked taxes (GST + PST) are one combined TaxCode in QBO, mapped by their combined rate.
+  const t = charged.length === 1 ? charged[0]! : { ...charged[0]!, rate: addRates(charged.map((x) => x.rate)), code: undefined };
   const keys = [t.jurisdiction && `${t.jurisdiction}:${t.rate}`, t.rate, t.jurisdiction, t.code].filter((k): k is string => !!k);
   for (const k of keys) if (cfg.taxCodeMap[k]) return cfg.taxCodeMap[k]!;
   return cfg.taxableCodeId;

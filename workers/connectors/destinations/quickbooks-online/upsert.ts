@@ -7,7 +7,7 @@ import { read, requestIdFor, write, type Rec, type TxnEntity } from "./api";
 import { qboConfig, type QboConfig } from "./config";
 import { findByDocNumber, isVoided, toDocumentRef } from "./documents";
 import { resolveCustomer, resolveItems } from "./lookups";
-import { isPaid, salesDocument, salesKind, type SalesKind } from "./mapping";
+import { isPaid, salesDocument, salesKind, tenders, type SalesKind } from "./mapping";
 import { settleParity } from "./parity";
 import { docNumber, marker, orderReference, type Reference } from "./refs";
 import { QboTxn } from "./schemas";
@@ -54,28 +54,58 @@ async function voidDocument(ctx: ConnectorContext, cfg: QboConfig, kind: TxnEnti
   return write(ctx, cfg, kind, { Id: current.Id, SyncToken: current.SyncToken, sparse: true }, await requestIdFor(requestId, `void:${current.Id}`), "void");
 }
 
-/** A paid order whose document is an Invoice: a Payment for the open balance, linked to the invoice. */
+/**
+ * The Payments that settle a paid order's Invoice. One tender (or none recorded): one Payment of the open balance.
+ * Split tender: one Payment per tender, in the order's tender order, each to the tender's mapped deposit account and
+ * method; tenders already covered by what the invoice has received (total − balance) are skipped, so a re-sync after
+ * a crash between two payments records only the missing ones.
+ */
+function paymentsDue(order: Order, total: number, balance: number): Array<{ amount: number; method?: string; key: string }> {
+  const taken = tenders(order);
+  const single = () => {
+    const methods = [...new Set(taken.map((p) => p.method))];
+    return [{ amount: balance, method: methods.length === 1 ? methods[0] : undefined, key: "" }];
+  };
+  if (taken.length <= 1) return single();
+  const out: Array<{ amount: number; method?: string; key: string }> = [];
+  let received = total - balance;
+  let left = balance;
+  for (const [i, t] of taken.entries()) {
+    const covered = Math.min(received, t.amount);
+    received -= covered;
+    // The last tender settles what is still open, so the invoice closes at the source's total.
+    const amount = i === taken.length - 1 ? left : Math.min(t.amount - covered, left);
+    if (amount > 0) out.push({ amount, method: t.method, key: t.id });
+    left -= amount;
+  }
+  return out;
+}
+
+/** A paid order whose document is an Invoice: Payments for the open balance, linked to the invoice. */
 // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/payment#create-a-payment
 async function payInvoice(ctx: ConnectorContext, cfg: QboConfig, order: Order, invoice: Rec, requestId: string, notes: SyncNote[]): Promise<Rec> {
   const inv = QboTxn.parse(invoice);
   const currency = inv.CurrencyRef?.value ?? cfg.homeCurrency;
   const balance = toMinor(inv.Balance ?? 0, currency);
   if (balance <= 0) return invoice;
-  const method = [...new Set(order.payments.filter((p) => p.status === "success").map((p) => p.method))];
-  const methodId = method.length === 1 ? cfg.paymentMethodMap[method[0]!] : undefined;
-  const amount = minorToNumber(balance, currency);
-  const body: Rec = {
-    CustomerRef: inv.CustomerRef,
-    TxnDate: order.updatedAt.slice(0, 10),
-    TotalAmt: amount,
-    PrivateNote: `${marker(order.connectionId, order.sourceOrderId)} payment for ${order.source} order ${order.orderNumber}`,
-    DepositToAccountRef: { value: cfg.depositAccountId },
-    ...(methodId ? { PaymentMethodRef: { value: methodId } } : {}),
-    ...(currency !== cfg.homeCurrency ? { CurrencyRef: { value: currency } } : {}),
-    Line: [{ Amount: amount, LinkedTxn: [{ TxnId: inv.Id, TxnType: "Invoice" }] }],
-  };
-  const payment = await write(ctx, cfg, "Payment", body, await requestIdFor(requestId, `payment:${inv.Id}:${inv.SyncToken}`));
-  notes.push({ message: `Order paid: recorded QuickBooks payment ${String(payment.Id)} of ${amount} ${currency} against invoice ${inv.DocNumber ?? inv.Id}`, data: { paymentId: payment.Id } });
+  const total = toMinor(inv.TotalAmt ?? 0, currency);
+  for (const due of paymentsDue(order, total, balance)) {
+    const amount = minorToNumber(due.amount, currency);
+    const methodId = due.method ? cfg.paymentMethodMap[due.method] : undefined;
+    const account = (due.method ? cfg.depositAccountMap[due.method] : undefined) ?? cfg.depositAccountId;
+    const body: Rec = {
+      CustomerRef: inv.CustomerRef,
+      TxnDate: order.updatedAt.slice(0, 10),
+      TotalAmt: amount,
+      PrivateNote: `${marker(order.connectionId, order.sourceOrderId)} payment for ${order.source} order ${order.orderNumber}${due.key ? ` (tender ${due.key}, ${due.method})` : ""}`,
+      DepositToAccountRef: { value: account },
+      ...(methodId ? { PaymentMethodRef: { value: methodId } } : {}),
+      ...(currency !== cfg.homeCurrency ? { CurrencyRef: { value: currency } } : {}),
+      Line: [{ Amount: amount, LinkedTxn: [{ TxnId: inv.Id, TxnType: "Invoice" }] }],
+    };
+    const payment = await write(ctx, cfg, "Payment", body, await requestIdFor(requestId, `payment:${inv.Id}:${inv.SyncToken}${due.key ? `:${due.key}` : ""}`));
+    notes.push({ message: `Order paid: recorded QuickBooks payment ${String(payment.Id)} of ${amount} ${currency}${due.method ? ` (${due.method})` : ""} against invoice ${inv.DocNumber ?? inv.Id}`, data: { paymentId: payment.Id, account } });
+  }
   return read(ctx, cfg, "Invoice", inv.Id);
 }
 

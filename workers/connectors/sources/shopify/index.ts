@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { SourceConnector, TopicAction } from "../../../../shared/connector/contract";
 import { NormalizeError } from "../../../../shared/connector/errors";
 import { API_VERSION, authorize, classify } from "./http";
-import { normalizeOrder, normalizeRefundEvent, normalizeStock } from "./normalize";
-import { fetchOrder, poll } from "./poll";
+import { isSplitTender, normalizeOrder, normalizeRefundEvent, normalizeStock } from "./normalize";
+import { fetchOrder, poll, weighedSkus } from "./poll";
+import { Order } from "./schemas";
 import { REQUIRED_HEADERS, identify, parse, verify } from "./webhook";
 
 export const ShopifyConfig = z.object({
@@ -12,6 +13,11 @@ export const ShopifyConfig = z.object({
   shopDomain: z.string().regex(/^[a-z0-9][a-z0-9.-]*$/i, "a host name such as my-shop.myshopify.com"),
   /** Orders per page when sweeping (Shopify allows 1–250). */
   pollPageSize: z.number().int().min(1).max(250).optional(),
+  /**
+   * SKUs sold loose by weight: a variant of a fixed weight (line item `grams`, "25 g") bought in a count of units.
+   * Their lines are stated in kilograms (0.375 kg at the price per kg) instead of the count.
+   */
+  weighedSkus: z.array(z.string().min(1)).optional(),
 });
 
 /** Webhook topics OrderMesh subscribes to; any other topic is absent (answered 2xx and counted by the mesh). */
@@ -50,14 +56,20 @@ export const shopify: SourceConnector = {
     verify,
     identify,
     parse,
+    // Order webhooks name the gateways but carry no transactions; with several the split is fetched, never guessed.
+    fetchInstead(identity, payload) {
+      if (!identity.topic.startsWith("orders/")) return false;
+      const order = Order.safeParse(payload);
+      return order.success && isSplitTender(order.data);
+    },
   },
   topics: TOPICS,
-  normalize({ topic, payload, connectionId }) {
+  normalize({ topic, payload, connectionId, config }) {
     const action = TOPICS[topic];
     if (!action || action.kind !== "event") throw new NormalizeError(`Shopify topic "${topic}" is not one OrderMesh maps`);
-    if (action.type === "refund.created") return [normalizeRefundEvent(payload)];
+    if (action.type === "refund.created") return [normalizeRefundEvent(payload, weighedSkus(config))];
     if (action.type === "stock.changed") return normalizeStock(payload);
-    return [normalizeOrder(payload, action.type, connectionId)];
+    return [normalizeOrder(payload, action.type, connectionId, { weighedSkus: weighedSkus(config) })];
   },
   fetchOrder,
   poll(ctx, cursor) {

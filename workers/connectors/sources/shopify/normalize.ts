@@ -150,12 +150,49 @@ function orderStatus(order: S.Order, financial: FinancialStatus, fulfillment: Fu
   return "pending";
 }
 
+/** What normalizing an order may use beyond its payload. */
+export interface OrderExtras {
+  /** The order's transactions (GET /orders/{id}/transactions.json): each successful sale or capture is one tender. */
+  transactions?: readonly S.OrderTransaction[];
+  /** SKUs sold loose by weight (ShopifyConfig.weighedSkus): their lines are stated in kilograms. */
+  weighedSkus?: readonly string[];
+}
+
+/** Several distinct gateways paid the order: the split is only in its transactions. */
+export function isSplitTender(order: { payment_gateway_names?: readonly string[] | null }): boolean {
+  return new Set(order.payment_gateway_names ?? []).size > 1;
+}
+
+/**
+ * Money taken, one payment per successful sale or capture transaction under its gateway (refund transactions belong
+ * to the order's refunds, which carry them). Transactions are in the presentment currency; a split in another
+ * currency than the order's is quarantined rather than mixed.
+ */
+function tenders(order: S.Order, transactions: readonly S.OrderTransaction[]): Payment[] {
+  return transactions
+    .filter((t) => (t.kind === "sale" || t.kind === "capture") && (t.status ?? "success") === "success")
+    .map((t) => {
+      if (t.currency && t.currency !== order.currency) throw new NormalizeError(`transactions[${t.id}] is in ${t.currency}, the order in ${order.currency}`);
+      return {
+        id: t.id,
+        method: t.gateway ?? "unknown",
+        gateway: opt(t.gateway),
+        amount: money(t.amount, order.currency, `transactions[${t.id}].amount`),
+        kind: t.kind === "capture" ? ("capture" as const) : ("sale" as const),
+        status: "success" as const,
+        processedAt: t.processed_at ? iso(t.processed_at, `transactions[${t.id}].processed_at`) : undefined,
+      };
+    });
+}
+
 /**
  * Order webhooks carry no transactions (they live at /orders/{id}/transactions.json), only the gateway names.
- * When the order is paid we record one payment of total_price under the first gateway; with several gateways the
- * split is unknown here, so the full list is kept in `gateway` rather than inventing amounts.
+ * Given the transactions, each tender is exact. Without them a paid order records one payment of total_price under
+ * its gateway; with several gateways the mesh fetches the transactions (webhook `fetchInstead`), and a payload
+ * normalized on its own keeps the full list in `gateway` rather than inventing amounts.
  */
-function payments(order: S.Order, total: Minor): Payment[] {
+function payments(order: S.Order, total: Minor, transactions?: readonly S.OrderTransaction[]): Payment[] {
+  if (transactions) return tenders(order, transactions);
   if (!["paid", "partially_refunded", "refunded"].includes(order.financial_status ?? "")) return [];
   const names = order.payment_gateway_names;
   return [
@@ -169,6 +206,20 @@ function payments(order: S.Order, total: Minor): Payment[] {
       processedAt: order.processed_at ? iso(order.processed_at, "processed_at") : undefined,
     },
   ];
+}
+
+/**
+ * Shopify quantities are whole units: goods sold by weight are a variant of a fixed weight (`grams` per unit, "25 g")
+ * bought in a count of units. A SKU the connection lists as weighed is stated in kilograms — quantity × grams / 1000
+ * at the price per kilogram — when that price is a whole minor unit (so quantity × price is still the source's
+ * amount to the cent); otherwise the line keeps Shopify's count.
+ */
+export function measured(quantity: number, grams: number | null | undefined, sku: string | null | undefined, unitPrice: Minor, weighed: readonly string[]): { quantity: string; unit?: string; unitPrice: Minor } {
+  const count = { quantity: String(quantity), unitPrice };
+  if (!sku || !grams || !weighed.includes(sku) || (unitPrice * 1000) % grams !== 0) return count;
+  const total = quantity * grams;
+  const kg = normalizeQuantity(`${Math.floor(total / 1000)}.${String(total % 1000).padStart(3, "0")}`);
+  return { quantity: kg, unit: "kg", unitPrice: (unitPrice * 1000) / grams };
 }
 
 /** The currency a Refund is in: Refund payloads carry it only beside their amounts. */
@@ -187,15 +238,20 @@ const TX_STATUS: Record<string, Payment["status"]> = { success: "success", pendi
  * One Shopify Refund → canonical Refund. total = successful refund transactions (what actually went back);
  * order_adjustments are negative when returned to the customer, so they are negated here.
  */
-export function normalizeRefund(refund: S.Refund, currency: string, lines: Map<string, S.LineItem> = new Map()): CanonicalRefund {
+export function normalizeRefund(refund: S.Refund, currency: string, lines: Map<string, S.LineItem> = new Map(), weighed: readonly string[] = []): CanonicalRefund {
   const where = `refunds[${refund.id}]`;
   const refundLines = refund.refund_line_items.map((l, i) => {
     const orderLine = lines.get(l.line_item_id);
+    const sku = l.line_item?.sku ?? orderLine?.sku;
+    const grams = l.line_item?.grams ?? orderLine?.grams;
+    // The same measure as the order line: a weighed line's refunded units are kilograms too.
+    const price = orderLine?.price ?? l.line_item?.price;
+    const unitPrice = price ? money(price, currency, `${where}.refund_line_items[${i}].line_item.price`) : undefined;
     return {
       lineId: l.line_item_id,
-      sku: opt(l.line_item?.sku ?? orderLine?.sku),
+      sku: opt(sku),
       name: opt(l.line_item?.name ?? orderLine?.name ?? l.line_item?.title ?? orderLine?.title),
-      quantity: String(l.quantity),
+      quantity: unitPrice === undefined ? String(l.quantity) : measured(l.quantity, grams, sku, unitPrice, weighed).quantity,
       amount: setAmount(l.subtotal, l.subtotal_set, currency, `${where}.refund_line_items[${i}].subtotal`),
       tax: setAmount(l.total_tax, l.total_tax_set, currency, `${where}.refund_line_items[${i}].total_tax`),
       restock: l.restock_type ? RESTOCKING.has(l.restock_type) : refund.restock === true,
@@ -245,23 +301,25 @@ export function normalizeRefund(refund: S.Refund, currency: string, lines: Map<s
 }
 
 /** REST Order JSON → canonical Order event; throws NormalizeError when a cent of total_price is unaccounted for. */
-export function normalizeOrder(payload: unknown, type: EventType, connectionId: string): CanonicalEvent {
+export function normalizeOrder(payload: unknown, type: EventType, connectionId: string, extras: OrderExtras = {}): CanonicalEvent {
   const o = parsePayload(S.Order, payload, "Order");
+  const weighed = extras.weighedSkus ?? [];
   const cur = o.currency;
   const apps = o.discount_applications;
   const lineById = new Map(o.line_items.map((l) => [l.id, l] as const));
 
   const lines = o.line_items.map((l, i) => {
     const where = `line_items[${i}]`;
-    const unitPrice = money(l.price, cur, `${where}.price`);
-    const quantity = String(l.quantity);
+    const price = money(l.price, cur, `${where}.price`);
+    const { quantity, unit, unitPrice } = measured(l.quantity, l.grams, l.sku, price, weighed);
     return {
       id: l.id,
       sku: opt(l.sku),
       name: opt(l.name) ?? l.title,
       quantity,
+      unit,
       unitPrice,
-      grossAmount: extend(quantity, unitPrice),
+      grossAmount: extend(String(l.quantity), price),
       discounts: discounts(l.discount_allocations, apps, cur, where),
       taxes: taxes(l.tax_lines, cur, where),
       giftCard: l.gift_card ?? false,
@@ -340,8 +398,8 @@ export function normalizeOrder(payload: unknown, type: EventType, connectionId: 
       tip: money(o.total_tip_received ?? "0", cur, "total_tip_received"),
       total,
     },
-    payments: payments(o, total),
-    refunds: o.refunds.map((r) => normalizeRefund(r, cur, lineById)),
+    payments: payments(o, total, extras.transactions),
+    refunds: o.refunds.map((r) => normalizeRefund(r, cur, lineById, weighed)),
     fulfillments: fulfilled,
     status: orderStatus(o, financial, fulfillment),
     financialStatus: financial,
@@ -364,7 +422,7 @@ export function normalizeOrder(payload: unknown, type: EventType, connectionId: 
 }
 
 /** refunds/create body (a Refund) → canonical refund event. */
-export function normalizeRefundEvent(payload: unknown): CanonicalEvent {
+export function normalizeRefundEvent(payload: unknown, weighedSkus: readonly string[] = []): CanonicalEvent {
   const r = parsePayload(S.Refund, payload, "Refund");
   const currency = refundCurrency(r);
   if (!currency) {
@@ -372,7 +430,7 @@ export function normalizeRefundEvent(payload: unknown): CanonicalEvent {
     if (carriesMoney) throw new NormalizeError(`Shopify refund ${r.id} carries amounts but no currency`);
   }
   // A refund with no amounts at all has nothing a currency could change; USD only fixes the parsing exponent.
-  return canonical({ kind: "refund", type: "refund.created", refund: normalizeRefund(r, currency ?? "USD"), sourceOrderId: r.order_id });
+  return canonical({ kind: "refund", type: "refund.created", refund: normalizeRefund(r, currency ?? "USD", new Map(), weighedSkus), sourceOrderId: r.order_id });
 }
 
 /**

@@ -4,8 +4,8 @@ import type { ConnectorContext, PollResult } from "../../../../shared/connector/
 import { ConnectorError, NormalizeError } from "../../../../shared/connector/errors";
 import type { CanonicalEvent } from "../../../../shared/model/order";
 import { API_VERSION } from "./http";
-import { normalizeOrder, parsePayload } from "./normalize";
-import { OrderEnvelope, OrdersEnvelope } from "./schemas";
+import { isSplitTender, normalizeOrder, parsePayload, type OrderExtras } from "./normalize";
+import { Order, OrderEnvelope, OrdersEnvelope, TransactionsEnvelope } from "./schemas";
 
 /** Orders updated this long before the newest one seen are read again next sweep (clock skew, late commits). */
 export const OVERLAP_MS = 5 * 60_000;
@@ -22,12 +22,31 @@ export const PollCursor = z.object({
 });
 export type PollCursor = z.infer<typeof PollCursor>;
 
+/** SKUs the connection sells loose by weight (ShopifyConfig.weighedSkus). */
+export function weighedSkus(config: Record<string, unknown>): string[] {
+  const v = config.weighedSkus;
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+}
+
+/**
+ * What normalizing one order needs beyond its JSON: the weighed SKUs, and for an order paid through several gateways
+ * its transactions (one more request, only for those orders).
+ */
+async function extrasFor(ctx: ConnectorContext, raw: unknown): Promise<OrderExtras> {
+  const extras: OrderExtras = { weighedSkus: weighedSkus(ctx.connection.config) };
+  const order = Order.safeParse(raw);
+  if (!order.success || !isSplitTender(order.data)) return extras;
+  // https://shopify.dev/docs/api/admin-rest/2024-04/resources/transaction#get-orders-order-id-transactions
+  const res = await ctx.http.send({ method: "GET", url: `/admin/api/${API_VERSION}/orders/${order.data.id}/transactions.json` });
+  return { ...extras, transactions: parsePayload(TransactionsEnvelope, res.json(), "GET transactions").transactions };
+}
+
 /** https://shopify.dev/docs/api/admin-rest/2024-04/resources/order#get-orders-order-id */
 export async function fetchOrder(ctx: ConnectorContext, sourceOrderId: string): Promise<CanonicalEvent[]> {
   if (!/^\d+$/.test(sourceOrderId)) throw new ConnectorError({ kind: "permanent", message: `"${sourceOrderId}" is not a Shopify order id` });
   const res = await ctx.http.send({ method: "GET", url: `/admin/api/${API_VERSION}/orders/${sourceOrderId}.json` });
   const body = parsePayload(OrderEnvelope, res.json(), "GET order");
-  return [normalizeOrder(body.order, "order.updated", ctx.connection.id)];
+  return [normalizeOrder(body.order, "order.updated", ctx.connection.id, await extrasFor(ctx, body.order))];
 }
 
 function shopifyTime(ms: number): string {
@@ -80,7 +99,7 @@ export async function poll(ctx: ConnectorContext, cursor: string | null, pageSiz
   let newest = state.newestSeen ? Date.parse(state.newestSeen) : Number.NEGATIVE_INFINITY;
   for (const raw of body.orders) {
     try {
-      const event = normalizeOrder(raw, "order.updated", ctx.connection.id);
+      const event = normalizeOrder(raw, "order.updated", ctx.connection.id, await extrasFor(ctx, raw));
       if (event.kind === "order") newest = Math.max(newest, event.order.sourceVersion);
       events.push(event);
     } catch (err) {

@@ -48,6 +48,8 @@ export const LineItem = z.object({
   price: Amount,
   taxable: z.boolean().nullish(),
   gift_card: z.boolean().nullish(),
+  /** Weight of one unit in grams (https://shopify.dev/docs/api/admin-rest/2024-04/resources/order#resource-object, line_items.grams). */
+  grams: z.number().int().nonnegative().nullish(),
   tax_lines: z.array(TaxLine).default([]),
   discount_allocations: z.array(DiscountAllocation).default([]),
 });
@@ -73,6 +75,10 @@ export const Transaction = z.object({
   processed_at: z.string().nullish(),
 });
 
+/** GET /orders/{id}/transactions.json (https://shopify.dev/docs/api/admin-rest/2024-04/resources/transaction#get-orders-order-id-transactions). */
+export const TransactionsEnvelope = z.object({ transactions: z.array(Transaction.extend({ parent_id: ShopifyId.nullish() })) });
+export type OrderTransaction = z.infer<typeof TransactionsEnvelope>["transactions"][number];
+
 export const RefundLineItem = z.object({
   line_item_id: ShopifyId,
   quantity: z.number().int().nonnegative(),
@@ -83,7 +89,7 @@ export const RefundLineItem = z.object({
   subtotal_set: MoneySet.nullish(),
   total_tax: AmountOrNumber,
   total_tax_set: MoneySet.nullish(),
-  line_item: z.object({ sku: z.string().nullish(), name: z.string().nullish(), title: z.string().nullish() }).nullish(),
+  line_item: z.object({ sku: z.string().nullish(), name: z.string().nullish(), title: z.string().nullish(), grams: z.number().int().nonnegative().nullish(), price: Amount.nullish() }).nullish(),
 });
 
 export const OrderAdjustment = z.object({

@@ -51,6 +51,8 @@ export function ensureCompany(sim: SimContext, realm: string): void {
   put("Account", { Id: "4", Name: "Gift card liability", AccountType: "Other Current Liability", Active: true });
   put("TaxCode", { Id: "TAX", Name: "TAX", Taxable: true, Active: true });
   put("TaxCode", { Id: "NON", Name: "NON", Taxable: false, Active: true });
+  // A Canadian company's combined code for British Columbia (GST 5% + PST 7%).
+  put("TaxCode", { Id: "GSTPSTBC", Name: "GST/PST BC", Taxable: true, Active: true });
   put("Customer", { Id: "1", DisplayName: "Walk-in customer", Active: true, Balance: 0 });
   const item = (Id: string, Name: string, Type: string, account = "1") =>
     put("Item", { Id, Name, Type, Active: true, IncomeAccountRef: { value: account }, FullyQualifiedName: Name });

@@ -17,6 +17,15 @@ export const GenerateOptions = z.object({
   seed: z.number().int().nonnegative().optional(),
   /** Order id (and number) to use instead of the next one in sequence. */
   id: z.number().int().positive().optional(),
+  /**
+   * Split tender: the gateways that paid ("gift_card", "shopify_payments"), each with its decimal amount; the last
+   * one without an amount takes the rest. Sets payment_gateway_names; the sale transactions follow these amounts.
+   */
+  tenders: z.array(z.object({ gateway: z.string().min(1), amount: z.string().regex(/^\d+(\.\d+)?$/).optional() })).min(1).optional(),
+  /** Tax lines charged on every line and shipping instead of the market's (Canadian GST 0.05 + PST 0.07). */
+  taxes: z.array(z.object({ title: z.string().min(1), rate: z.string().regex(/^0(\.\d{1,6})?$/) })).optional(),
+  /** Adds loose sumac sold by weight: a "25 g" variant (line grams 25) bought as `grams` / 25 units. */
+  weighedGrams: z.number().int().positive().multipleOf(25).optional(),
 });
 export type GenerateOptions = z.infer<typeof GenerateOptions>;
 
@@ -37,6 +46,15 @@ const PRODUCTS = [
   { title: "Harissa", variant: "190 g", sku: "SAUCE-HARISSA-190", cents: 529, grams: 190 },
   { title: "Masa Harina", variant: "2 kg", sku: "FLOUR-MASA-2KG", cents: 699, grams: 2000 },
 ];
+
+/** Sold loose by weight: each unit is 25 g at the price per 25 g (Shopify quantities are whole units). */
+const LOOSE = { title: "Sumac (loose)", variant: "25 g", sku: "SPICE-SUMAC-LOOSE", cents: 120, grams: 25 };
+
+/** A decimal rate ("0.07") in millionths, exactly. */
+function micro(rate: string): number {
+  const [, f = ""] = rate.split(".");
+  return Number(f.padEnd(6, "0"));
+}
 
 const CUSTOMERS = [
   { first_name: "Amara", last_name: "Okafor" },
@@ -84,7 +102,8 @@ function taxAmounts(net: number, taxes: { micro: number }[], included: boolean):
 export function generateOrder(opts: GenerateOptions, random: () => number, ids: Ids, now: Date): ShopifyOrder {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
   const currency = (opts.currency ?? pick(Object.keys(MARKETS))).toUpperCase();
-  const market = MARKETS[currency] ?? { num: 1, den: 1, taxes: [], included: false, country: "US" };
+  const base = MARKETS[currency] ?? { num: 1, den: 1, taxes: [], included: false, country: "US" };
+  const market = opts.taxes ? { ...base, taxes: opts.taxes.map((t) => ({ title: t.title, micro: micro(t.rate) })) } : base;
   const included = opts.taxesIncluded ?? market.included;
   const source = opts.sourceName ?? (random() < 0.5 ? "pos" : "web");
   const lineCount = opts.lines ?? 1 + Math.floor(random() * 4);
@@ -96,6 +115,10 @@ export function generateOrder(opts: GenerateOptions, random: () => number, ids: 
 
   const products = Array.from({ length: lineCount }, () => pick(PRODUCTS));
   const quantities = products.map(() => 1 + Math.floor(random() * 3));
+  if (opts.weighedGrams !== undefined) {
+    products.push(LOOSE);
+    quantities.push(opts.weighedGrams / LOOSE.grams);
+  }
   const gross = products.map((p, i) => price(p.cents, currency) * quantities[i]!);
   const discountTotal = discounted ? Math.floor(sum(gross) / 10) : 0;
   const shares = discounted ? allocate(discountTotal, gross) : gross.map(() => 0);
@@ -134,7 +157,7 @@ export function generateOrder(opts: GenerateOptions, random: () => number, ids: 
       price: amount(unit, currency),
       price_set: moneySet(unit, currency),
       product_exists: true,
-      product_id: 632910000 + PRODUCTS.indexOf(p),
+      product_id: 632910000 + (p === LOOSE ? PRODUCTS.length : PRODUCTS.indexOf(p)),
       properties: [],
       quantity: quantities[i]!,
       requires_shipping: source === "web",
@@ -143,7 +166,7 @@ export function generateOrder(opts: GenerateOptions, random: () => number, ids: 
       title: p.title,
       total_discount: amount(0, currency),
       total_discount_set: moneySet(0, currency),
-      variant_id: 39072000 + PRODUCTS.indexOf(p),
+      variant_id: 39072000 + (p === LOOSE ? PRODUCTS.length : PRODUCTS.indexOf(p)),
       variant_inventory_management: "shopify",
       variant_title: p.variant,
       vendor: "OrderMesh Grocers",
@@ -198,7 +221,11 @@ export function generateOrder(opts: GenerateOptions, random: () => number, ids: 
     phone: null,
     company: null,
   };
-  const gateways = financial === "paid" || financial === "authorized" ? [source === "pos" ? pick(["cash", "shopify_payments"]) : "shopify_payments"] : [];
+  const gateways = opts.tenders
+    ? [...new Set(opts.tenders.map((t) => t.gateway))]
+    : financial === "paid" || financial === "authorized"
+      ? [source === "pos" ? pick(["cash", "shopify_payments"]) : "shopify_payments"]
+      : [];
 
   return {
     id,

@@ -1,7 +1,7 @@
 // What the simulated shop does to a stored order when it is paid, fulfilled, delivered, cancelled, refunded or edited.
 import { z } from "zod";
 import { allocate, sum } from "../../../../shared/model/money";
-import { amount, minor, moneySet, nextUpdatedAt, type ShopifyLineItem, type ShopifyOrder, type ShopifyRefund } from "./records";
+import { amount, minor, moneySet, nextUpdatedAt, transaction, type ShopifyLineItem, type ShopifyOrder, type ShopifyRefund, type ShopifyTransaction, type Tender } from "./records";
 
 /** A change Shopify would refuse; the route answers it in Shopify's error shape. */
 export class SimError extends Error {
@@ -23,7 +23,33 @@ export interface MutationEnv {
 export interface Mutation {
   order: ShopifyOrder;
   webhooks: [topic: string, payload: unknown][];
+  /** The order's whole transaction list after the change, when the change moved money. */
+  transactions?: ShopifyTransaction[];
 }
+
+/**
+ * Sale transactions taking `due`: one per tender in order, the last tender without an amount taking the rest; when no
+ * tender states an amount, the gateways share `due` evenly (largest remainder).
+ */
+export function sales(order: ShopifyOrder, tenders: readonly Tender[], due: number, env: MutationEnv, at: string): ShopifyTransaction[] {
+  if (tenders.length === 0 || due <= 0) return [];
+  const stated = tenders.map((t) => (t.amount === undefined ? undefined : minor(t.amount, order.currency)));
+  let amounts: number[];
+  if (stated.every((a) => a === undefined)) {
+    amounts = allocate(due, tenders.map(() => 1));
+  } else {
+    const open = stated.filter((a) => a === undefined).length;
+    const rest = due - sum(stated.map((a) => a ?? 0));
+    if (open > 1 || (open === 0 && rest !== 0) || rest < 0 || stated.some((a) => a !== undefined && a <= 0)) {
+      throw new SimError(422, { transactions: [`tenders must add up to ${amount(due, order.currency)} (at most one without an amount)`] });
+    }
+    amounts = stated.map((a) => a ?? rest);
+  }
+  return tenders.map((t, i) => transaction(order, env.nextId("transaction"), "sale", t.gateway, amounts[i]!, at));
+}
+
+const takenBy = (txs: readonly ShopifyTransaction[], currency: string, kinds: string[]) =>
+  sum(txs.filter((t) => kinds.includes(t.kind) && t.status === "success").map((t) => minor(t.amount, currency)));
 
 const LineSelection = z.array(z.object({ id: z.number().int().positive(), quantity: z.number().int().positive().optional() }));
 
@@ -59,7 +85,7 @@ function line(order: ShopifyOrder, id: number): ShopifyLineItem {
 
 const fulfillable = (l: ShopifyLineItem) => l.fulfillable_quantity ?? l.quantity;
 
-export function pay(order: ShopifyOrder, env: MutationEnv): Mutation {
+export function pay(order: ShopifyOrder, env: MutationEnv, txs: readonly ShopifyTransaction[] = []): Mutation {
   refuseIfCancelled(order, "pay");
   const status = order.financial_status ?? "pending";
   if (!["pending", "authorized", "partially_paid"].includes(status)) throw new SimError(422, { financial_status: [`is already ${status}`] });
@@ -67,7 +93,10 @@ export function pay(order: ShopifyOrder, env: MutationEnv): Mutation {
   order.total_outstanding = amount(0, order.currency);
   if (!order.payment_gateway_names?.length) order.payment_gateway_names = ["manual"];
   order.updated_at = nextUpdatedAt(order, env.now);
-  return { order, webhooks: [["orders/paid", order], ["orders/updated", order]] };
+  // The outstanding amount is captured under the last gateway named.
+  const due = minor(order.total_price, order.currency) - takenBy(txs, order.currency, ["sale", "capture"]);
+  const taken = sales(order, [{ gateway: order.payment_gateway_names.at(-1)! }], due, env, order.updated_at);
+  return { order, webhooks: [["orders/paid", order], ["orders/updated", order]], transactions: [...txs, ...taken] };
 }
 
 // https://shopify.dev/docs/api/admin-rest/2024-04/resources/fulfillment#resource-object
@@ -148,7 +177,30 @@ const allocated = (xs: { amount: string }[] | undefined, currency: string) => su
 const taxed = (xs: { price: string }[] | undefined, currency: string) => sum((xs ?? []).map((x) => minor(x.price, currency)));
 
 // https://shopify.dev/docs/api/admin-rest/2024-04/resources/refund#resource-object
-export function refund(order: ShopifyOrder, body: RefundBody, env: MutationEnv): Mutation {
+/**
+ * Refund transactions returning `money`: to the tenders newest first (a gift card is applied before the card is
+ * charged, so the card is refunded first), each up to what it took less what was refunded to it already.
+ */
+function refundTransactions(order: ShopifyOrder, txs: readonly ShopifyTransaction[], money: number, env: MutationEnv, at: string): ShopifyTransaction[] {
+  const cur = order.currency;
+  const taken = txs.filter((t) => (t.kind === "sale" || t.kind === "capture") && t.status === "success");
+  if (taken.length === 0) return [transaction(order, env.nextId("transaction"), "refund", order.payment_gateway_names?.[0] ?? "manual", money, at)];
+  const out: ShopifyTransaction[] = [];
+  let left = money;
+  for (const sale of [...taken].reverse()) {
+    const refunded = sum(txs.filter((t) => t.kind === "refund" && t.status === "success" && t.parent_id === sale.id).map((t) => minor(t.amount, cur)));
+    const room = minor(sale.amount, cur) - refunded;
+    const part = Math.min(room, left);
+    if (part <= 0) continue;
+    out.push(transaction(order, env.nextId("transaction"), "refund", sale.gateway, part, at, sale.id));
+    left -= part;
+    if (left === 0) break;
+  }
+  if (left > 0) throw new SimError(422, { base: [`Refund exceeds the ${amount(money - left, cur)} left to refund`] });
+  return out;
+}
+
+export function refund(order: ShopifyOrder, body: RefundBody, env: MutationEnv, txs: readonly ShopifyTransaction[] = []): Mutation {
   const status = order.financial_status ?? "pending";
   if (!["paid", "partially_refunded"].includes(status)) throw new SimError(422, { base: [`Cannot refund an order that is ${status}`] });
   const cur = order.currency;
@@ -216,8 +268,7 @@ export function refund(order: ShopifyOrder, body: RefundBody, env: MutationEnv):
   const included = order.taxes_included;
   const money = sum(lines.map((l) => l._minor.subtotal + (included ? 0 : l._minor.tax))) + shipping + (included ? 0 : shippingTax);
   if (money <= 0) throw new SimError(422, { base: ["Refund amount must be greater than zero"] });
-  const txId = env.nextId("transaction");
-  const gateway = order.payment_gateway_names?.[0] ?? "manual";
+  const returned = refundTransactions(order, txs, money, env, at);
   const created: ShopifyRefund = {
     id: refundId,
     admin_graphql_api_id: `gid://shopify/Refund/${refundId}`,
@@ -233,37 +284,14 @@ export function refund(order: ShopifyOrder, body: RefundBody, env: MutationEnv):
     total_additional_fees_set: moneySet(0, cur),
     return: null,
     refund_line_items: lines.map(({ _minor, ...rest }) => rest),
-    transactions: [
-      {
-        id: txId,
-        admin_graphql_api_id: `gid://shopify/OrderTransaction/${txId}`,
-        order_id: order.id,
-        kind: "refund",
-        gateway,
-        status: "success",
-        message: "Refunded",
-        created_at: at,
-        processed_at: at,
-        test: false,
-        authorization: null,
-        location_id: order.location_id ?? null,
-        user_id: null,
-        parent_id: null,
-        device_id: null,
-        error_code: null,
-        source_name: "web",
-        amount: amount(money, cur),
-        currency: cur,
-        receipt: {},
-      },
-    ],
+    transactions: returned,
     order_adjustments: adjustments,
   };
   refunds.push(created);
   const refundedTotal = sum(refunds.flatMap((r) => r.transactions.filter((t) => t.kind === "refund" && t.status === "success").map((t) => minor(t.amount, cur))));
   order.financial_status = refundedTotal >= minor(order.total_price, cur) ? "refunded" : "partially_refunded";
   order.updated_at = at;
-  return { order, webhooks: [["refunds/create", created], ["orders/updated", order]] };
+  return { order, webhooks: [["refunds/create", created], ["orders/updated", order]], transactions: [...txs, ...returned] };
 }
 
 const FIXED = new Set(["id", "admin_graphql_api_id", "created_at", "updated_at"]);

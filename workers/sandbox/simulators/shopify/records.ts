@@ -83,6 +83,63 @@ export const SeedOrder = z.looseObject({
 });
 
 export const ORDERS = "orders";
+/** The order's transactions, by order id (served at /orders/{id}/transactions.json, never inside the order). */
+export const TRANSACTIONS = "transactions";
+
+/** https://shopify.dev/docs/api/admin-rest/2024-04/resources/transaction#resource-object */
+export interface ShopifyTransaction {
+  id: number;
+  order_id: number;
+  kind: "sale" | "capture" | "authorization" | "void" | "refund";
+  gateway: string;
+  status: "success" | "pending" | "failure" | "error";
+  amount: string;
+  currency: string;
+  parent_id: number | null;
+  created_at: string;
+  processed_at: string;
+  [field: string]: unknown;
+}
+
+/** A tender of a sale: its gateway and amount (decimal); the last one without an amount takes what is left. */
+export interface Tender {
+  gateway: string;
+  amount?: string;
+}
+
+export function loadTransactions(sim: SimContext, orderId: number | string): ShopifyTransaction[] {
+  return sim.store.get<ShopifyTransaction[]>(TRANSACTIONS, String(orderId)) ?? [];
+}
+
+export function saveTransactions(sim: SimContext, orderId: number | string, txs: ShopifyTransaction[]): void {
+  sim.store.put(TRANSACTIONS, String(orderId), txs);
+}
+
+/** One transaction in Shopify's shape. */
+export function transaction(order: ShopifyOrder, id: number, kind: ShopifyTransaction["kind"], gateway: string, minorAmount: number, at: string, parentId: number | null = null): ShopifyTransaction {
+  return {
+    id,
+    admin_graphql_api_id: `gid://shopify/OrderTransaction/${id}`,
+    order_id: order.id,
+    kind,
+    gateway,
+    status: "success",
+    message: kind === "refund" ? "Refunded" : "Transaction approved",
+    created_at: at,
+    processed_at: at,
+    test: false,
+    authorization: null,
+    location_id: order.location_id ?? null,
+    user_id: null,
+    parent_id: parentId,
+    device_id: null,
+    error_code: null,
+    source_name: String(order.source_name ?? "web"),
+    receipt: {},
+    amount: amount(minorAmount, order.currency),
+    currency: order.currency,
+  };
+}
 
 export function amount(minor: number, currency: string): string {
   return formatMinor(minor, currency);

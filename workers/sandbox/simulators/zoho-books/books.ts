@@ -45,6 +45,8 @@ export function defaultOrg(id: string): Org {
       { tax_id: "460000000038004", tax_name: "VAT 20%", tax_percentage: "20" },
       { tax_id: "460000000038005", tax_name: "Consumption Tax 8%", tax_percentage: "8" },
       { tax_id: "460000000038006", tax_name: "Consumption Tax 10%", tax_percentage: "10" },
+      // A tax group (GST 5% + PST 7%, British Columbia): Zoho references groups by tax_id like single taxes.
+      { tax_id: "460000000038007", tax_name: "GST + PST (BC)", tax_percentage: "12" },
     ],
   };
 }

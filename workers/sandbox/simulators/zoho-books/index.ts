@@ -314,7 +314,7 @@ export const zohoBooksSimulator: Simulator = {
         if (inv.status === "draft" || inv.status === "void") throw new ZohoError(400, 4, "Payments cannot be recorded for draft or void invoices.");
         if (inv.customer_id !== cust.contact_id) throw invalid("invoices.invoice_id");
         if (amt <= 0n || amt > units(inv.balance, p)) throw new ZohoError(400, 4, "Amount applied exceeds the invoice balance.");
-        inv.payments = [...((inv.payments as Rec[]) ?? []), { payment_id: payment.payment_id, amount: num(amt, p), date: b.date, payment_mode: b.payment_mode, reference_number: b.reference_number ?? "" }];
+        inv.payments = [...((inv.payments as Rec[]) ?? []), { payment_id: payment.payment_id, amount: num(amt, p), date: b.date, payment_mode: b.payment_mode, reference_number: b.reference_number ?? "", ...(b.account_id !== undefined ? { account_id: b.account_id } : {}) }];
         settle(inv, "invoices", p);
         save(sim, "invoices", inv);
         (payment.invoices as Rec[]).push({ invoice_id: inv.invoice_id, invoice_number: inv.invoice_number, amount_applied: num(amt, p) });
