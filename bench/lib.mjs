@@ -1,4 +1,4 @@
-// Bench helpers: wrangler dev processes, /proc CPU accounting, Shopify webhook generation, percentiles.
+// Bench helpers: wrangler dev processes, /proc CPU accounting, Shopify webhook generation, percentiles, backlog drain figures.
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
 import { readFileSync, readdirSync } from "node:fs";
@@ -111,4 +111,74 @@ export function lifecycleMix(firstId, orders, secret, dupRatio = 0.1) {
     });
   }
   return out;
+}
+
+/**
+ * Watches a destination simulator until every order of the backlog has its document for the bench's company/tenant
+ * (GET /_inspect/<slug>), sampling the simulator's per-tenant request counter on the way.
+ */
+export async function drainWatch({ sandbox, target, orders, t0, stats, timeoutMs }) {
+  const counter = `requests:${target.key}`;
+  const samples = [];
+  let lastNewAt = t0;
+  let present = 0;
+  let docs = [];
+  while (performance.now() - t0 < timeoutMs) {
+    try {
+      docs = (await (await fetch(`${sandbox}/_inspect/${target.slug}`)).json()).documents.filter((d) => target.kinds.includes(d.kind) && target.owner(d.raw ?? {}));
+      samples.push([performance.now(), (await stats(target.slug))[counter] ?? 0]);
+    } catch {}
+    const n = new Set(docs.map((d) => orderIdOf(d.externalRef)).filter((id) => orders.has(id))).size;
+    if (n > present) {
+      present = n;
+      lastNewAt = performance.now();
+    }
+    if (present >= orders.size) break;
+    await sleep(2000);
+  }
+  const count = new Map();
+  let wrongTotals = 0;
+  for (const d of docs) {
+    const id = orderIdOf(d.externalRef);
+    if (!orders.has(id)) continue;
+    count.set(id, (count.get(id) ?? 0) + 1);
+    if (Math.round(Number(d.total) * 100) !== Math.round(orders.get(id) * 100)) wrongTotals++;
+  }
+  return { seconds: (lastNewAt - t0) / 1000, present, duplicates: [...count.values()].filter((c) => c > 1).length, wrongTotals, samples };
+}
+
+const orderIdOf = (ref) => /\d+/.exec(String(ref))?.[0] ?? "";
+
+/** Most requests the sampled counter grew by within any window of `ms` (sampled, so a lower bound of the true peak). */
+function sampledPeak(samples, ms) {
+  let peak = 0;
+  for (let i = 0, j = 0; i < samples.length; i++) {
+    while (samples[i][0] - samples[j][0] > ms) j++;
+    peak = Math.max(peak, samples[i][1] - samples[j][1]);
+  }
+  return peak;
+}
+
+/**
+ * The drain's figures in vendor minutes (a simulator tenant with a time scale runs that many minutes per real one):
+ * utilization = calls per vendor minute over the drain ÷ the vendor's limit (the tightest where there are several).
+ */
+export function drainFigures(target, drained, before, after, backlog) {
+  const delta = (name) => (after[`${name}:${target.key}`] ?? 0) - (before[`${name}:${target.key}`] ?? 0);
+  const d = { requests: delta("requests"), throttled: delta("throttled"), batches: delta("batches"), operations: delta("operations"), elements: delta("elements") };
+  const vendorMinutes = (drained.seconds * target.scale) / 60;
+  const utilization = Math.max(...target.limits(d).map(([n, limit]) => (n - d.throttled) / (limit * vendorMinutes)));
+  const peakPerMinute = after[`peakPerMinute:${target.key}`] ?? sampledPeak(drained.samples, 60_000 / target.scale);
+  const p = `drain.${target.slug}`;
+  return {
+    [`${p}.seconds`]: +drained.seconds.toFixed(1),
+    [`${p}.vendor_minutes`]: +vendorMinutes.toFixed(2),
+    [`${p}.utilization`]: +utilization.toFixed(3),
+    [`${p}.throttled`]: d.throttled,
+    [`${p}.requests`]: d.requests,
+    ...(d.batches ? { [`${p}.batches`]: d.batches } : {}),
+    [`${p}.peak_per_minute`]: peakPerMinute,
+    [`${p}.peak_concurrent`]: after[`peakConcurrent:${target.key}`] ?? null,
+    [`${p}.documents`]: `${drained.present}/${backlog}${drained.duplicates ? ` (${drained.duplicates} duplicated)` : ""}${drained.wrongTotals ? ` (${drained.wrongTotals} wrong totals)` : ""}`,
+  };
 }

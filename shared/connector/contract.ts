@@ -221,8 +221,11 @@ export interface BatchableRequest {
 export interface BatchTransport {
   /** Most operations one batch request may carry. */
   maxOperations: number;
-  /** Batch requests the vendor accepts per minute per tenant; beyond it requests travel alone. */
-  perMinute: number;
+  /**
+   * Batch requests the vendor accepts per minute per tenant; beyond it requests travel alone. Absent when the vendor
+   * has no separate allowance (a batch request counts as one request against the connection's budget).
+   */
+  perMinute?: number;
   /**
    * The lane a request may share a batch with (same tenant, API version and idempotency regime), or null when it
    * must travel alone.

@@ -8,6 +8,11 @@ import type { Order } from "../../shared/model/order";
 import type { InspectDocument } from "../../workers/sandbox/kit";
 import { xero } from "../../workers/connectors/destinations/xero";
 import { toCents } from "../../workers/connectors/destinations/xero/amounts";
+import * as api from "../../workers/connectors/destinations/xero/api";
+import { xeroConfig } from "../../workers/connectors/destinations/xero/config";
+import { buildInvoice } from "../../workers/connectors/destinations/xero/mapping";
+import type { InvoicePayload } from "../../workers/connectors/destinations/xero/schemas";
+import { Coalescer } from "../../workers/connection-actor/batcher";
 import { SANDBOX, sandbox } from "../helpers/connector-context";
 import { buildOrder, kwdThreeDecimals, refundOf, stackedDiscounts, unpaidWebOrder, weighedSpice, withIdentity } from "../helpers/orders";
 import { xero400Example } from "../helpers/specs-xero";
@@ -213,6 +218,57 @@ describe("xero specifics", () => {
     } finally {
       auth.accessToken = prev;
     }
+  });
+
+  it("summarizeErrors=false: one HTTP 200 with a StatusAttributeString per element, counted as one call for N elements", async () => {
+    const ctx = context();
+    const good = buildInvoice(fresh(weighedSpice(), "multi-a"), xeroConfig(ctx)).payload;
+    const bad = { ...buildInvoice(fresh(weighedSpice(), "multi-b"), xeroConfig(ctx)).payload, Status: "PAID" };
+    const before = await sandbox<Record<string, number>>(`/_stats/${SLUG}`);
+    const res = await ctx.http.raw({ method: "PUT", url: "/Invoices", query: { summarizeErrors: "false", unitdp: 4 }, headers: { "content-type": "application/json", "idempotency-key": `${runId}-multi` }, body: JSON.stringify({ Invoices: [good, bad] }) });
+    const after = await sandbox<Record<string, number>>(`/_stats/${SLUG}`);
+    expect(res.status).toBe(200);
+    const els = res.json<{ Invoices: Array<{ InvoiceNumber: string; StatusAttributeString: string; ValidationErrors?: Array<{ Message: string }> }> }>().Invoices;
+    expect(els.map((e) => e.StatusAttributeString)).toEqual(["OK", "ERROR"]);
+    expect(els[0]!.InvoiceNumber).toBe(good.InvoiceNumber);
+    expect(els[1]!.ValidationErrors!.length).toBeGreaterThan(0);
+    expect((after[`requests:${tenantId}`] ?? 0) - (before[`requests:${tenantId}`] ?? 0)).toBe(1);
+    expect((after[`elements:${tenantId}`] ?? 0) - (before[`elements:${tenantId}`] ?? 0)).toBe(2);
+    expect((await inspect()).filter((d) => d.kind === "Invoice" && (d.externalRef === good.InvoiceNumber || d.externalRef === bad.InvoiceNumber)).map((d) => d.externalRef)).toEqual([good.InvoiceNumber]);
+  });
+
+  it("the batch transport against the simulator: each rejected element fails its caller as the same request alone would", async () => {
+    const ctx = context();
+    const cfg = xeroConfig(ctx);
+    const payload = (tag: string): InvoicePayload => buildInvoice(fresh(weighedSpice(), tag), cfg).payload;
+    const taken = payload("batch-taken");
+    await api.createInvoice(ctx, taken, `${runId}-batch-taken`);
+    const invalid = { ...payload("batch-invalid"), Status: "PAID" } as unknown as InvoicePayload;
+    const noAccount = { ...payload("batch-account"), LineItems: payload("batch-account").LineItems.map((l) => ({ ...l, AccountCode: "999999" })) };
+    // Alone (no backlog): the answers the connector gets today.
+    const alone = await Promise.all([taken, invalid, noAccount].map((p, i) => rejection(api.createInvoice(ctx, p, `${runId}-alone-${i}`))));
+    // Under a backlog: one multi-element PUT carrying all of them plus good ones.
+    const batched: ConnectorContext = { ...ctx, http: new Coalescer(xero.batch!, { backlog: () => true, lingerMs: 5, maxHoldMs: 5 }).wrap(ctx.http) };
+    const goods = [payload("batch-g1"), payload("batch-g2"), payload("batch-g3")];
+    const before = await sandbox<Record<string, number>>(`/_stats/${SLUG}`);
+    const results = await Promise.all(
+      [goods[0]!, taken, goods[1]!, invalid, noAccount, goods[2]!].map((p, i) =>
+        api.createInvoice(batched, p, `${runId}-batched-${i}`).then(
+          (inv) => inv,
+          (e: unknown) => e as ConnectorError,
+        ),
+      ),
+    );
+    const after = await sandbox<Record<string, number>>(`/_stats/${SLUG}`);
+    expect((after[`requests:${tenantId}`] ?? 0) - (before[`requests:${tenantId}`] ?? 0)).toBe(1);
+    expect((after[`elements:${tenantId}`] ?? 0) - (before[`elements:${tenantId}`] ?? 0)).toBe(6);
+    const errors = [results[1], results[3], results[4]] as ConnectorError[];
+    errors.forEach((e, i) => {
+      expect(e).toBeInstanceOf(ConnectorError);
+      expect({ kind: e.kind, status: e.status, vendorCode: e.vendorCode, message: e.message }).toEqual({ kind: alone[i]!.kind, status: alone[i]!.status, vendorCode: alone[i]!.vendorCode, message: alone[i]!.message });
+    });
+    expect(errors[0]!.kind).toBe("conflict");
+    for (const [i, g] of [[0, goods[0]!], [2, goods[1]!], [5, goods[2]!]] as const) expect((results[i] as { InvoiceNumber: string }).InvoiceNumber).toBe(g.InvoiceNumber);
   });
 
   it("lists invoices changed since an instant, for reconciliation", async () => {

@@ -177,13 +177,14 @@ describe("batch coalescer (QuickBooks transport)", () => {
   it("stays within QuickBooks' 40 batch requests a minute: past the allowance requests go alone", async () => {
     const fake = fakeQbo();
     const http = harness(fake, () => true);
-    for (let round = 0; round < qbo.batch!.perMinute; round++) {
+    const allowance = qbo.batch!.perMinute!;
+    for (let round = 0; round < allowance; round++) {
       await Promise.all([createCustomer(http, `R${round}a`, `r${round}a`), createCustomer(http, `R${round}b`, `r${round}b`)]);
     }
     const batches = fake.calls.filter((c) => c.url.pathname.endsWith("/batch"));
     const singles = fake.calls.filter((c) => !c.url.pathname.endsWith("/batch"));
-    expect(batches.length).toBeLessThan(qbo.batch!.perMinute);
-    expect(batches.length + singles.length / 2).toBe(qbo.batch!.perMinute);
+    expect(batches.length).toBeLessThan(allowance);
+    expect(batches.length + singles.length / 2).toBe(allowance);
   });
 
   it("keeps a forming batch open while the budget has no free slot, and sends it once one frees", async () => {

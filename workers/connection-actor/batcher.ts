@@ -52,7 +52,7 @@ export class Coalescer {
     private readonly spec: BatchTransport,
     private readonly opts: CoalescerOptions,
   ) {
-    this.limitPerMinute = Math.max(1, Math.floor(spec.perMinute * HEADROOM));
+    this.limitPerMinute = spec.perMinute === undefined ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor(spec.perMinute * HEADROOM));
   }
 
   /** The same client, every request passing through the coalescer: batchable ones join a batch under a backlog. */
@@ -87,6 +87,7 @@ export class Coalescer {
   }
 
   private batchAllowed(): boolean {
+    if (this.limitPerMinute === Number.POSITIVE_INFINITY) return true;
     const now = Date.now();
     this.sent = this.sent.filter((t) => t > now - 60_000);
     return this.sent.length < this.limitPerMinute;

@@ -30,6 +30,12 @@ export const XeroConfig = PostingProfile.extend({
   noTaxType: z.string().default("NONE"),
   /** Contact name used for walk-in sales when `customers.walkIn` is not set. */
   walkInContactName: z.string().default("Walk-in customer"),
+  /**
+   * Test and bench only: the simulator's tenant runs this many "minutes" per real minute (its per-tenant timeScale),
+   * so the connection's budget allows that many times Xero's per-minute figure. A divisor of 60, so a scaled minute
+   * is whole seconds. Never set it for a real tenant.
+   */
+  simulatorTimeScale: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4), z.literal(5), z.literal(6), z.literal(10), z.literal(12), z.literal(15), z.literal(20), z.literal(30), z.literal(60)]).optional(),
 });
 export type XeroConfig = z.infer<typeof XeroConfig>;
 

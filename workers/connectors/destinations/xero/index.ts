@@ -7,6 +7,7 @@ import { depositFor, documentFor, isPaid } from "../../../../shared/posting/prof
 import { centsToMinor, centsToNumber, parseDec, roundHalfEven, toCents } from "./amounts";
 import * as api from "./api";
 import { authorize, refreshAccessToken, XERO_HOSTS } from "./auth";
+import { xeroBatch } from "./batch";
 import { classify } from "./classify";
 import { XeroConfig, xeroConfig } from "./config";
 import { buildCreditNote, buildInvoice, orderRef, refundRef } from "./mapping";
@@ -164,9 +165,19 @@ export const xero: DestinationConnector = {
   defaultBaseUrl: "https://api.xero.com/api.xro/2.0",
   // https://developer.xero.com/documentation/guides/oauth2/limits/ — per tenant: 60/min, 5,000/day, 5 concurrent.
   rateLimit: { perMinute: 60, concurrency: 5, perDay: 5000 },
+  /**
+   * Xero's figures, the minute scaled by a simulator tenant's time scale (test/bench connections only): a scaled
+   * minute is 60/scale seconds, so the budget also caps each second at scale calls (a burst within a real minute
+   * would otherwise overrun the tenant's short minute).
+   */
+  rateLimitFor(config) {
+    const scale = XeroConfig.safeParse(config).data?.simulatorTimeScale ?? 1;
+    return scale === 1 ? { perMinute: 60, concurrency: 5, perDay: 5000 } : { perMinute: 60 * scale, perSecond: scale, concurrency: 5, perDay: 5000 };
+  },
   configSchema: XeroConfig,
   credentialKeys: ["clientId", "clientSecret", "refreshToken"],
-  capabilities: ["upsert", "refund", "void", "list"],
+  capabilities: ["upsert", "refund", "void", "list", "batch"],
+  batch: xeroBatch,
   classify,
   authorize,
   refreshAccessToken,

@@ -35,8 +35,9 @@ function envelope(sim: SimContext, key: string, items: Rec[]): Rec {
 }
 
 /** 429 as Xero sends it: Retry-After and X-Rate-Limit-Problem (developer.xero.com/documentation/guides/oauth2/limits/). */
-function throttled(sim: SimContext, retryAfter: number, problemKind: "minute" | "day" | "concurrent", count = true): Response {
+function throttled(sim: SimContext, retryAfter: number, problemKind: "minute" | "day" | "concurrent", count = true, tenant?: string): Response {
   if (count) sim.bump("throttled");
+  if (tenant) sim.bump(`throttled:${tenant}`);
   return new Response(JSON.stringify({ Title: "Too Many Requests", Status: 429, Detail: `Rate limit exceeded: ${problemKind}` }), {
     status: 429,
     headers: { "content-type": "application/json", "retry-after": String(retryAfter), "x-rate-limit-problem": problemKind },
@@ -363,6 +364,41 @@ function schemaErrors(name: "Invoices" | "CreditNotes" | "Payments" | "Allocatio
   return issues.length === 0 ? null : validationError(issues.map((i) => i.message));
 }
 
+type Collection = "Invoices" | "CreditNotes" | "Payments";
+
+/**
+ * summarizeErrors=false (components.parameters.summarizeErrors: "If false return 200 OK and mix of successfully
+ * created objects and any with validation errors"): each element is validated and written on its own, and answers
+ * with StatusAttributeString OK, or ERROR with its ValidationErrors (the spec's examples, e.g. createBankTransactions).
+ * Otherwise the first rejected element answers the request with a 400 ValidationException.
+ */
+function writeElements(c: Context, sim: SimContext, g: Guarded, name: Collection, list: Rec[], write: (el: Rec) => Rec): Response {
+  sim.bump(`elements:${g.tenant}`, list.length);
+  const summarize = c.req.query("summarizeErrors") !== "false";
+  const out: Rec[] = [];
+  for (const el of list) {
+    if (summarize) {
+      const r = rules(() => write(el));
+      if (r instanceof Response) return r;
+      out.push(view(r));
+      continue;
+    }
+    const issues = validate(name, { [name]: [el] }).map((i) => i.message);
+    let messages = issues;
+    if (issues.length === 0) {
+      try {
+        out.push({ ...view(write(el)), StatusAttributeString: "OK" });
+        continue;
+      } catch (err) {
+        if (!(err instanceof XeroRuleError)) throw err;
+        messages = err.messages;
+      }
+    }
+    out.push({ ...el, StatusAttributeString: "ERROR", ValidationErrors: messages.map((Message) => ({ Message })) });
+  }
+  return json(envelope(sim, name, out));
+}
+
 function listOf(c: Context, sim: SimContext, g: Guarded, collection: "invoices" | "creditnotes"): Response {
   let rows: Rec[];
   try {
@@ -420,22 +456,47 @@ export const xeroSimulator: Simulator = {
       return c.json((cl?.tenants ?? []).map((tenantId) => ({ id: crypto.randomUUID(), tenantId, tenantType: "ORGANISATION", tenantName: org(sim, tenantId).name, createdDateUtc: sim.now().toISOString(), updatedDateUtc: sim.now().toISOString() })));
     });
 
-    // Every Accounting API call: auth, tenant, then the per-tenant budget (5 concurrent, 60/min, 5,000/day).
+    // What each tenant's traffic looked like to Xero, for a bench proving it never exceeded the limits: requests in
+    // flight now, and when the requests it let through arrived (the last vendor minute of them).
+    const inFlight = new Map<string, number>();
+    const admitted = new Map<string, number[]>();
+    /** Raises a /_stats counter to `value` when it is higher (a peak). */
+    const peak = (counter: string, value: number): void => {
+      const seen = sim.store.getSetting<Record<string, number>>("stats", {})[counter] ?? 0;
+      if (value > seen) sim.bump(counter, value - seen);
+    };
+
+    // Every Accounting API call: auth, tenant, then the per-tenant budget (5 concurrent, 60/min, 5,000/day), one call
+    // per HTTP request however many elements it carries. A tenant's limits.timeScale (tests and benches only) makes
+    // its minute and day that many times shorter. /_stats counts per tenant: requests:<t> (every call, throttled or
+    // not), throttled:<t>, elements:<t> (written elements), peakConcurrent:<t> and peakPerMinute:<t> (most calls
+    // let through in any vendor minute).
     const guard = async (c: Context, run: (g: Guarded) => Promise<Response> | Response): Promise<Response> => {
       // Read the body before any early answer (401, 429, a replay): workerd cannot read a request after responding.
       if (c.req.method !== "GET") await c.req.arrayBuffer();
       const who = authenticate(c, sim);
       if (who instanceof Response) return who;
-      const o = org(sim, who.tenant);
-      const slot = `tenant:${who.tenant}`;
-      if (!sim.acquireSlot(slot, o.limits?.concurrency ?? 5)) return throttled(sim, 1, "concurrent");
+      const { tenant } = who;
+      const o = org(sim, tenant);
+      const scale = o.limits?.timeScale ?? 1;
+      const slot = `tenant:${tenant}`;
+      sim.bump(`requests:${tenant}`);
+      if (!sim.acquireSlot(slot, o.limits?.concurrency ?? 5)) return throttled(sim, 1, "concurrent", true, tenant);
+      inFlight.set(tenant, (inFlight.get(tenant) ?? 0) + 1);
       try {
-        const minute = sim.rateLimit(`${slot}:minute`, o.limits?.perMinute ?? 60, 60);
-        if (minute > 0) return throttled(sim, minute, "minute");
-        const day = sim.rateLimit(`${slot}:day`, o.limits?.perDay ?? 5000, 86_400);
-        if (day > 0) return throttled(sim, day, "day");
-        return await run({ tenant: who.tenant, o });
+        peak(`peakConcurrent:${tenant}`, inFlight.get(tenant)!);
+        const minute = sim.rateLimit(`${slot}:minute`, o.limits?.perMinute ?? 60, 60 / scale);
+        if (minute > 0) return throttled(sim, minute, "minute", true, tenant);
+        const day = sim.rateLimit(`${slot}:day`, o.limits?.perDay ?? 5000, 86_400 / scale);
+        if (day > 0) return throttled(sim, day, "day", true, tenant);
+        const now = Date.now();
+        const recent = (admitted.get(tenant) ?? []).filter((t) => t > now - 60_000 / scale);
+        recent.push(now);
+        admitted.set(tenant, recent);
+        peak(`peakPerMinute:${tenant}`, recent.length);
+        return await run({ tenant, o });
       } finally {
+        inFlight.set(tenant, inFlight.get(tenant)! - 1);
         sim.releaseSlot(slot);
       }
     };
@@ -449,18 +510,14 @@ export const xeroSimulator: Simulator = {
     const writeInvoices = (mode: "create" | "upsert") => (c: Context) => guard(c, (g) => idempotent(c, sim, g.tenant, async () => {
       const b = await body(c);
       if (b instanceof Response) return b;
-      const bad = schemaErrors("Invoices", b);
-      if (bad) return bad;
       const list = (b.Invoices as Rec[] | undefined) ?? [];
       if (list.length === 0) return validationError(["At least one invoice must be supplied"]);
-      const out: Rec[] = [];
-      for (const inv of list) {
+      const bad = c.req.query("summarizeErrors") === "false" ? null : schemaErrors("Invoices", b);
+      if (bad) return bad;
+      return writeElements(c, sim, g, "Invoices", list, (inv) => {
         const existing = mode === "upsert" && (inv.InvoiceID || inv.InvoiceNumber) ? findDoc(sim, "invoices", g.tenant, String(inv.InvoiceID ?? inv.InvoiceNumber)) : null;
-        const r = rules(() => (existing ? updateInvoice(sim, g.o, g.tenant, existing, inv, unitdp(c)) : createDocument(sim, g.o, g.tenant, inv, false, unitdp(c))));
-        if (r instanceof Response) return r;
-        out.push(view(r));
-      }
-      return json(envelope(sim, "Invoices", out));
+        return existing ? updateInvoice(sim, g.o, g.tenant, existing, inv, unitdp(c)) : createDocument(sim, g.o, g.tenant, inv, false, unitdp(c));
+      });
     }));
     app.put("/Invoices", writeInvoices("create"));
     app.post("/Invoices", writeInvoices("upsert"));
@@ -484,15 +541,11 @@ export const xeroSimulator: Simulator = {
     app.put("/CreditNotes", (c) => guard(c, (g) => idempotent(c, sim, g.tenant, async () => {
       const b = await body(c);
       if (b instanceof Response) return b;
-      const bad = schemaErrors("CreditNotes", b);
+      const list = (b.CreditNotes as Rec[] | undefined) ?? [];
+      if (list.length === 0) return validationError(["At least one credit note must be supplied"]);
+      const bad = c.req.query("summarizeErrors") === "false" ? null : schemaErrors("CreditNotes", b);
       if (bad) return bad;
-      const out: Rec[] = [];
-      for (const cn of (b.CreditNotes as Rec[] | undefined) ?? []) {
-        const r = rules(() => createDocument(sim, g.o, g.tenant, cn, true, unitdp(c)));
-        if (r instanceof Response) return r;
-        out.push(view(r));
-      }
-      return out.length ? json(envelope(sim, "CreditNotes", out)) : validationError(["At least one credit note must be supplied"]);
+      return writeElements(c, sim, g, "CreditNotes", list, (cn) => createDocument(sim, g.o, g.tenant, cn, true, unitdp(c)));
     })));
     // operationId createCreditNoteAllocation
     app.put("/CreditNotes/:id/Allocations", (c) => guard(c, (g) => idempotent(c, sim, g.tenant, async () => {
@@ -517,15 +570,10 @@ export const xeroSimulator: Simulator = {
       const b = await body(c);
       if (b instanceof Response) return b;
       const list = (b.Payments as Rec[] | undefined) ?? (b.Invoice || b.CreditNote ? [b] : []);
-      const bad = schemaErrors("Payments", { Payments: list });
+      if (list.length === 0) return validationError(["At least one payment must be supplied"]);
+      const bad = c.req.query("summarizeErrors") === "false" ? null : schemaErrors("Payments", { Payments: list });
       if (bad) return bad;
-      const out: Rec[] = [];
-      for (const p of list) {
-        const r = rules(() => payment(sim, g.o, g.tenant, p));
-        if (r instanceof Response) return r;
-        out.push(view(r));
-      }
-      return out.length ? json(envelope(sim, "Payments", out)) : validationError(["At least one payment must be supplied"]);
+      return writeElements(c, sim, g, "Payments", list, (p) => payment(sim, g.o, g.tenant, p));
     }));
     app.put("/Payments", writePayments);
     app.post("/Payments", writePayments);
@@ -540,6 +588,14 @@ export const xeroSimulator: Simulator = {
       for (const d of sim.store.list<Rec>(collection)) {
         out.push({ kind, id: String(d[idField]), externalRef: String(d[numberField] ?? ""), total: inspectTotal(cents(d.Total), String(d.CurrencyCode)), currency: String(d.CurrencyCode), raw: { ...view(d), tenantId: d.tenant } });
       }
+    }
+    // Payments by the document they pay (externalRef: the invoice or credit note number), with their bank account.
+    for (const p of sim.store.list<Rec>("payments")) {
+      const target = (p.Invoice ?? p.CreditNote) as Rec;
+      const number = String(target.InvoiceNumber ?? target.CreditNoteNumber ?? "");
+      const doc = sim.store.list<Rec>(p.Invoice ? "invoices" : "creditnotes").find((d) => d.tenant === p.tenant && (d.InvoiceID ?? d.CreditNoteID) === (target.InvoiceID ?? target.CreditNoteID));
+      const currency = String(doc?.CurrencyCode ?? "USD");
+      out.push({ kind: "Payment", id: String(p.PaymentID), externalRef: number, total: inspectTotal(cents(p.Amount), currency), currency, raw: { ...p, tenantId: p.tenant } });
     }
     return out;
   },

@@ -19,7 +19,7 @@ export interface Org {
   tracking: Array<{ Name: string; Options: string[] }>;
   items: string[];
   /** Per-tenant overrides of Xero's published limits (tests tighten one tenant without touching the others). */
-  limits?: { perMinute?: number; perDay?: number; concurrency?: number };
+  limits?: { perMinute?: number; perDay?: number; concurrency?: number; timeScale?: number };
 }
 
 /**
@@ -47,6 +47,7 @@ export function defaultOrg(tenantId: string, name = "Demo Company"): Org {
       { TaxType: "TAX002", Name: "HST", EffectiveRate: "13" },
       { TaxType: "TAX003", Name: "MwSt 7%", EffectiveRate: "7" },
       { TaxType: "TAX004", Name: "Consumption Tax 8%", EffectiveRate: "8" },
+      { TaxType: "TAX005", Name: "GST + PST on Income (BC)", EffectiveRate: "12" },
     ],
     tracking: [{ Name: "Store", Options: ["Downtown", "Uptown", "Online"] }],
     items: [],
