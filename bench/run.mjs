@@ -250,6 +250,9 @@ try {
   results.error = String(err?.message ?? err);
   for (const srv of servers) console.error(`--- ${srv.name} (last lines)\n${srv.log().split("\n").slice(-25).join("\n")}`);
 } finally {
+  // BENCH_LOGS=N prints each server's last N log lines (to see what a slow phase was doing).
+  const keep = Number(process.env.BENCH_LOGS ?? 0);
+  if (keep > 0) for (const srv of servers) console.error(`--- ${srv.name} (last ${keep} lines)\n${srv.log().split("\n").slice(-keep).join("\n")}`);
   stopAll();
 }
 

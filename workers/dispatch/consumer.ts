@@ -1,13 +1,17 @@
 // Queue consumer for "sync": one ack/retry per message, never a whole-batch failure; poison messages are recorded.
 import { ConnectorError, NormalizeError, type ErrorDetail } from "../../shared/connector/errors";
 import { CanonicalEvent } from "../../shared/model/order";
-import { backoff } from "../connection-actor/connection-actor";
+import { backoff, type SyncOutcome } from "../connection-actor/connection-actor";
 import { connectorContext, destinationsOf, loadConnection } from "../connections";
 import { sourceConnector } from "../connectors/registry";
 import { quarantineEvent } from "../ingest/quarantine";
 import { orderKeyOf, SyncMessage } from "../order-actor/messages";
 import { sha256Hex } from "../../shared/webhooks/signature";
+import { withDeadline } from "./deadline";
 import { recordFailure } from "./failures";
+
+/** Longest one message may hold its consumer batch (a vendor call may take up to the HTTP client's 60 s). */
+const SYNC_DEADLINE_MS = 30_000;
 
 export async function handleSyncBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   await Promise.all(batch.messages.map((m) => handleOne(m, env)));
@@ -32,7 +36,15 @@ async function handleOne(message: Message<unknown>, env: Env): Promise<void> {
       message.ack();
       return;
     }
-    const outcome = await env.CONNECTION_ACTOR.getByName(msg.destinationId).sync(msg.orderKey, msg.destinationId, message.attempts);
+    const sync: Promise<SyncOutcome> = env.CONNECTION_ACTOR.getByName(msg.destinationId).sync(msg.orderKey, msg.destinationId, message.attempts);
+    const outcome = await withDeadline(sync, SYNC_DEADLINE_MS);
+    if (outcome === "late") {
+      // The batch's other messages must not wait on one slow vendor call. The sync goes on in the ConnectionActor,
+      // which runs one order's syncs one after another, so the redelivery converges after it (a no-op if it landed).
+      console.warn(JSON.stringify({ level: "warn", scope: "dispatch", orderKey: msg.orderKey, destinationId: msg.destinationId, msg: `sync still running after ${SYNC_DEADLINE_MS / 1000} s; redelivered later` }));
+      message.retry({ delaySeconds: backoff(message.attempts) });
+      return;
+    }
     if (outcome.result === "retry") message.retry({ delaySeconds: outcome.delaySeconds });
     else message.ack();
   } catch (err) {
