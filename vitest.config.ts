@@ -3,6 +3,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { readD1Migrations } from "@cloudflare/vitest-plugin";
 import { build } from "esbuild";
+import { renameSync } from "node:fs";
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -10,9 +11,12 @@ const root = import.meta.dirname;
 const sandboxOut = path.join(root, ".build/test-sandbox/main.js");
 
 export default defineConfig(async () => {
+  // Built beside the target and renamed into place: a second vitest run (npm run simulate during npm test) never
+  // reads a half-written bundle.
+  const building = `${sandboxOut}.${process.pid}.tmp`;
   await build({
     entryPoints: [path.join(root, "workers/sandbox/main.ts")],
-    outfile: sandboxOut,
+    outfile: building,
     bundle: true,
     format: "esm",
     platform: "neutral",
@@ -23,6 +27,7 @@ export default defineConfig(async () => {
     loader: { ".xsd": "text", ".xml": "text", ".edmx": "text", ".yaml": "text" },
     logLevel: "warning",
   });
+  renameSync(building, sandboxOut);
   const migrations = await readD1Migrations(path.join(root, "migrations"));
   const shared = path.resolve(root, "../shared");
   return {

@@ -3,7 +3,7 @@ import type { RateLimit } from "../../shared/connector/contract";
 import { ConnectorError } from "../../shared/connector/errors";
 
 /** Longest a request waits in-process for budget; beyond it the message goes back to the queue with a delay. */
-const MAX_WAIT_MS = 20_000;
+const MAX_WAIT_MS = 2_000;
 /** Stay a hair under the vendor's published figures so clock skew never earns a 429. */
 const HEADROOM = 0.98;
 const DAY_MINUTES = 1440;
