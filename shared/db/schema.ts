@@ -51,6 +51,7 @@ export const links = sqliteTable(
   (t) => [
     primaryKey({ columns: [t.orderKey, t.destinationConnectionId, t.docKey] }),
     index("links_destination").on(t.destinationConnectionId, t.docKind),
+    index("links_document").on(t.destinationConnectionId, t.docId),
   ],
 );
 

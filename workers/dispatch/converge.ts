@@ -1,6 +1,7 @@
 // Level-triggered convergence of one destination with one order's current snapshot, link by link.
 import { and, eq } from "drizzle-orm";
 import type { ConnectorContext, DestinationConnector, DocumentRef, SyncNote } from "../../shared/connector/contract";
+import { ConnectorError } from "../../shared/connector/errors";
 import { db } from "../../shared/db/client";
 import { links } from "../../shared/db/schema";
 import type { Order } from "../../shared/model/order";
@@ -50,6 +51,7 @@ export async function converge(
     let current = parent;
     if (!current) {
       current = await connector.find(ctx, connector.orderRef(order), "order", order);
+      if (current) await refuseForeignAdoption(env, orderKey, destinationId, current);
       adopted = current !== null;
     }
     const result = await connector.upsert(ctx, order, current, await requestIdFor(orderKey, destinationId, "order", revision), { searched: !parent });
@@ -63,6 +65,7 @@ export async function converge(
       if (existing.has(docKey)) continue;
       report.upToDate = false;
       let doc = await connector.find(ctx, connector.refundRef(order, refund), "refund", order);
+      if (doc) await refuseForeignAdoption(env, orderKey, destinationId, doc);
       let notes: SyncNote[] = [];
       const adopted = doc !== null;
       if (!doc) {
@@ -75,6 +78,26 @@ export async function converge(
     }
   }
   return report;
+}
+
+/**
+ * A document found by reference that another order's link already holds is that order's, not this one's: two sources
+ * with the same order numbers routed to one company (vendors without an ownership marker match on the number alone).
+ * Adopting it would overwrite the other order's document, so the sync stops with a conflict a person resolves.
+ */
+async function refuseForeignAdoption(env: Env, orderKey: string, destinationId: string, doc: DocumentRef): Promise<void> {
+  const owner = await db(env.DB)
+    .select({ orderKey: links.orderKey })
+    .from(links)
+    .where(and(eq(links.destinationConnectionId, destinationId), eq(links.docId, doc.id), eq(links.docKind, doc.kind)))
+    .get();
+  if (owner && owner.orderKey !== orderKey) {
+    throw new ConnectorError({
+      kind: "conflict",
+      vendorCode: "reference_taken",
+      message: `${doc.kind} ${doc.id} (${doc.externalRef}) found by this order's reference belongs to order ${owner.orderKey}; give each source routed to this destination its own docNumberPrefix`,
+    });
+  }
 }
 
 function fromLink(l: LinkRow): DocumentRef {

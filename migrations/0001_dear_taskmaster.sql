@@ -1,0 +1,1 @@
+CREATE INDEX `links_document` ON `links` (`destination_connection_id`,`doc_id`);
