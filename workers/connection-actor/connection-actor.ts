@@ -38,9 +38,12 @@ export class ConnectionActor extends DurableObject<Env> {
     const previous = this.perOrder.get(orderKey);
     const run = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(() => this.syncOne(orderKey, destinationId, attempt));
     this.perOrder.set(orderKey, run);
-    void run.finally(() => {
+    // Cleanup on either outcome; the rejection itself goes to the caller (a bare .finally() here would re-throw it
+    // into an unhandled rejection).
+    const settled = () => {
       if (this.perOrder.get(orderKey) === run) this.perOrder.delete(orderKey);
-    });
+    };
+    run.then(settled, settled);
     return run;
   }
 
@@ -178,9 +181,10 @@ export class ConnectionActor extends DurableObject<Env> {
       dayBuckets: this.dayBuckets,
       // One small row per minute with traffic; a DO storage write is coalesced with the request's other writes.
       onDayUse: (minute, count) => {
-        void this.ctx.storage.put(`${DAY_PREFIX}${minute}`, count);
+        const failed = (err: unknown) => console.warn(JSON.stringify({ level: "warn", scope: "budget", msg: `day count not stored: ${String(err)}` }));
+        this.ctx.storage.put(`${DAY_PREFIX}${minute}`, count).catch(failed);
         // A new minute: the one a day older has left the window (a long-lived object keeps at most a day of rows).
-        if (count === 1) void this.ctx.storage.delete(`${DAY_PREFIX}${minute - 1440}`);
+        if (count === 1) this.ctx.storage.delete(`${DAY_PREFIX}${minute - 1440}`).catch(failed);
       },
     });
     return this.budget;
