@@ -204,3 +204,16 @@ export function fitReference(prefix: string, value: string, max: number): string
   }
   return prefix + kept;
 }
+
+/** Exact sum of decimal-fraction rates ("0.05" + "0.08875" → "0.13875"). */
+export function addRates(rates: readonly string[]): string {
+  let scale = 0;
+  for (const r of rates) scale = Math.max(scale, (r.split(".")[1] ?? "").length);
+  const total = rates.reduce((acc, r) => {
+    const [i = "0", f = ""] = r.split(".");
+    return acc + BigInt(i + f.padEnd(scale, "0"));
+  }, 0n);
+  const digits = total.toString().padStart(scale + 1, "0");
+  const out = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`.replace(/\.?0+$/, "");
+  return out === "" ? "0" : out;
+}

@@ -2,7 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { extend } from "../../shared/model/quantity";
-import { fitQuantity, fitReference, lineTotal, linesTotal, orderLines, refundLines, settle } from "../../shared/posting/lines";
+import { addRates, fitQuantity, fitReference, lineTotal, linesTotal, orderLines, refundLines, settle } from "../../shared/posting/lines";
 import { handWrittenOrders, orderArb, refundOf, stackedDiscounts, truncatingScale, weighedSpice } from "../helpers/orders";
 
 describe("posting lines", () => {
@@ -55,5 +55,16 @@ describe("posting lines", () => {
     expect(fitReference("W-", "#1001", 35)).toBe("W-#1001");
     expect(fitReference("", "ORDER-000000000000000000000000000000000123", 20)).toBe("00000000000000000123");
     expect(fitReference("", "𠮷𠮷𠮷", 3)).toBe("𠮷");
+  });
+});
+
+describe("addRates", () => {
+  it("adds stacked tax rates exactly, whatever their scales", () => {
+    expect(addRates(["0.05", "0.07"])).toBe("0.12");
+    expect(addRates(["0.05", "0.08875"])).toBe("0.13875");
+    expect(addRates(["0.1", "0.2"])).toBe("0.3");
+    expect(addRates(["0.5", "0.5"])).toBe("1");
+    expect(addRates(["0"])).toBe("0");
+    expect(addRates([])).toBe("0");
   });
 });

@@ -3,6 +3,7 @@ import type { SyncNote } from "../../../../shared/connector/contract";
 import { ConnectorError } from "../../../../shared/connector/errors";
 import { allocate, formatMinor, minorToNumber, sum, type Minor } from "../../../../shared/model/money";
 import type { Order, OrderLine, Refund, TaxLine } from "../../../../shared/model/order";
+import { addRates } from "../../../../shared/posting/lines";
 import { ensureParity, ParityError } from "../../../../shared/posting/parity";
 import { dimensionsFor, documentFor, itemFor, taxCodeFor } from "../../../../shared/posting/profile";
 import type { NetSuiteConfig } from "./config";
@@ -43,18 +44,6 @@ export function creditRecordFor(parentKind: string | undefined): CreditRecord {
   return parentKind === "invoice" ? "creditMemo" : "cashRefund";
 }
 
-/** Exact sum of decimal-fraction rates ("0.05" + "0.08875" → "0.13875"). */
-export function addRates(rates: readonly string[]): string {
-  let scale = 0;
-  for (const r of rates) scale = Math.max(scale, (r.split(".")[1] ?? "").length);
-  const total = rates.reduce((acc, r) => {
-    const [i = "0", f = ""] = r.split(".");
-    return acc + BigInt(i + f.padEnd(scale, "0"));
-  }, 0n);
-  const digits = total.toString().padStart(scale + 1, "0");
-  const out = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`.replace(/\.?0+$/, "");
-  return out === "" ? "0" : out;
-}
 
 /** A decimal fraction as a percentage number (NetSuite taxRate is a percent: "0.08875" → 8.875). */
 export function percent(rate: string): number {

@@ -1,4 +1,5 @@
 // Pure mapping: a canonical order → SalesReceipt / Invoice JSON, a refund → RefundReceipt / CreditMemo JSON (amounts from minor units).
+import { addRates } from "../../../../shared/posting/lines";
 import { extend } from "../../../../shared/model/quantity";
 import { minorToNumber, sum } from "../../../../shared/model/money";
 import type { Order, OrderLine, Refund, TaxLine } from "../../../../shared/model/order";
@@ -44,17 +45,6 @@ export function salesKind(order: Order): SalesKind {
   return isPaid(order) && tenders(order).length <= 1 ? "SalesReceipt" : "Invoice";
 }
 
-/** The sum of decimal rates, exactly ("0.05" + "0.07" = "0.12"). */
-function addRates(rates: readonly string[]): string {
-  const scale = Math.max(0, ...rates.map((r) => (r.split(".")[1] ?? "").length));
-  const total = rates.reduce((acc, r) => {
-    const [i = "0", f = ""] = r.split(".");
-    return acc + BigInt(i + f.padEnd(scale, "0"));
-  }, 0n);
-  const digits = total.toString().padStart(scale + 1, "0");
-  const out = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`.replace(/\.?0+$/, "");
-  return out;
-}
 
 /** TaxCode for a line: the posting profile's map by jurisdiction and rate, else the taxable / exempt default. */
 export function taxCodeFor(cfg: QboConfig, taxes: readonly TaxLine[], taxable: boolean): string {
