@@ -111,6 +111,16 @@ export class HttpClient {
 }
 
 /** Exact host match, or a leading "*." wildcard for per-tenant vendor hosts ("*.myshopify.com"). */
+/** The body of a 2xx response as JSON; undefined for any other status or a body that is not JSON. */
+export function successJson(res: HttpResponse): unknown {
+  if (res.status < 200 || res.status >= 300) return undefined;
+  try {
+    return res.json();
+  } catch {
+    return undefined;
+  }
+}
+
 export function hostAllowed(host: string, allowed: readonly string[]): boolean {
   return allowed.some((a) => (a.startsWith("*.") ? host.endsWith(a.slice(1)) && host.length > a.length - 1 : a === host));
 }

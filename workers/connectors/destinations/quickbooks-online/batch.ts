@@ -1,7 +1,7 @@
 // QBO's batch endpoint as a transport: which single requests may share one, the IntuitBatchRequest body, and its split.
 // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/batch
 import type { BatchableRequest, BatchTransport } from "../../../../shared/connector/contract";
-import type { HttpRequest, HttpResponse } from "../../../../shared/connector/http";
+import { successJson, type HttpRequest, type HttpResponse } from "../../../../shared/connector/http";
 import { sha256Hex } from "../../../../shared/webhooks/signature";
 import { BatchResponse, type FaultBody } from "./schemas";
 
@@ -108,13 +108,8 @@ function response(status: number, body: unknown, headers: Headers, url: string):
 }
 
 function split(res: HttpResponse, items: readonly BatchableRequest[]): Array<HttpResponse | undefined> | null {
-  if (res.status < 200 || res.status >= 300) return null;
-  let json: unknown;
-  try {
-    json = res.json();
-  } catch {
-    return null;
-  }
+  const json = successJson(res);
+  if (json === undefined) return null;
   const parsed = BatchResponse.safeParse(json);
   if (!parsed.success) return null;
   const { BatchItemResponse: answers, time } = parsed.data;

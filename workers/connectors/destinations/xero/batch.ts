@@ -1,6 +1,6 @@
 // Xero's multi-element requests as a batch transport: same-collection writes, invoice finds and reads share one request.
 import type { BatchableRequest, BatchTransport } from "../../../../shared/connector/contract";
-import type { HttpRequest, HttpResponse } from "../../../../shared/connector/http";
+import { successJson, type HttpRequest, type HttpResponse } from "../../../../shared/connector/http";
 import { sha256Hex } from "../../../../shared/webhooks/signature";
 import { z } from "zod";
 import { literal } from "./api";
@@ -126,13 +126,8 @@ function validationException(element: Record<string, unknown>): Record<string, u
 }
 
 function split(res: HttpResponse, items: readonly BatchableRequest[]): Array<HttpResponse | undefined> | null {
-  if (res.status < 200 || res.status >= 300) return null;
-  let json: unknown;
-  try {
-    json = res.json();
-  } catch {
-    return null;
-  }
+  const json = successJson(res);
+  if (json === undefined) return null;
   const first = parse(items[0]!)!;
   const collection = first.kind === "write" ? first.collection : "Invoices";
   const parsed = BatchElements.safeParse(json);
