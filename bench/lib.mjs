@@ -1,7 +1,7 @@
 // Bench helpers: wrangler dev processes, /proc CPU accounting, Shopify webhook generation, percentiles, backlog drain figures.
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac, randomUUID } from "node:crypto";
-import { readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 
 export const root = path.resolve(import.meta.dirname, "..");
@@ -181,4 +181,27 @@ export function drainFigures(target, drained, before, after, backlog) {
     [`${p}.peak_concurrent`]: after[`peakConcurrent:${target.key}`] ?? null,
     [`${p}.documents`]: `${drained.present}/${backlog}${drained.duplicates ? ` (${drained.duplicates} duplicated)` : ""}${drained.wrongTotals ? ` (${drained.wrongTotals} wrong totals)` : ""}`,
   };
+}
+
+/**
+ * Fresh local state (D1 migrated), then the sandbox and the mesh under `wrangler dev` with the demo retailer and the
+ * given admin token. `extra` are more servers to stop with them. The servers stop when this process exits, also on
+ * Ctrl-C or a `timeout` (SIGTERM), so no wrangler dev is left holding the ports.
+ */
+export function startMeshAndSandbox({ state, meshPort, sandboxPort, inspectorPort, admin, allowedBaseUrls = [], meshArgs = [] }) {
+  const persist = path.join(root, ".wrangler", state);
+  rmSync(persist, { recursive: true, force: true });
+  mkdirSync(persist, { recursive: true });
+  runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+  writeFileSync(path.join(root, ".build/bench.vars"), `ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef\nADMIN_TOKEN=${admin}\n`);
+  const sandbox = `http://localhost:${sandboxPort}`;
+  const servers = [
+    startWrangler("sandbox", ["-c", "workers/sandbox/wrangler.toml", "--port", String(sandboxPort), "--inspector-port", String(inspectorPort), "--persist-to", persist, "--var", "MESH_URL:", "--var", `SANDBOX_URL:${sandbox}`]),
+    startWrangler("mesh", ["--port", String(meshPort), "--inspector-port", String(inspectorPort + 1), "--persist-to", persist, "--env-file", ".build/bench.vars", "--var", "DEMO_RETAILER:true", "--var", `ALLOWED_BASE_URL_OVERRIDES:${[sandbox, ...allowedBaseUrls].join(",")}`, ...meshArgs]),
+  ];
+  const stopAll = () => servers.forEach((srv) => srv.stop());
+  process.on("exit", stopAll);
+  process.on("SIGINT", () => process.exit(130));
+  process.on("SIGTERM", () => process.exit(143));
+  return { servers, persist, mesh: `http://localhost:${meshPort}`, sandbox, stopAll };
 }

@@ -1,27 +1,18 @@
 // `npm run bench:profile`: a CPU profile of the mesh Worker under the ingest lifecycle mix (V8 sampling profiler over
 // the inspector that wrangler dev exposes); prints the functions with the most self time, grouped by source file.
 import autocannon from "autocannon";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import WebSocket from "ws";
 import path from "node:path";
-import { lifecycleMix, root, runWrangler, sleep, startWrangler, waitFor } from "./lib.mjs";
+import { lifecycleMix, root, sleep, startMeshAndSandbox, waitFor } from "./lib.mjs";
 
 const MESH = 8787, SANDBOX = 8788, INSPECTOR = 9331;
 const SECONDS = Number(process.env.PROFILE_SECONDS ?? 8);
 const ADMIN = "bench-admin-token";
 const mesh = `http://localhost:${MESH}`, sandbox = `http://localhost:${SANDBOX}`;
 
-const persist = path.join(root, ".wrangler/profile-state");
-rmSync(persist, { recursive: true, force: true });
-mkdirSync(persist, { recursive: true });
-runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-writeFileSync(path.join(root, ".build/bench.vars"), `ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef\nADMIN_TOKEN=${ADMIN}\n`);
-const servers = [
-  startWrangler("sandbox", ["-c", "workers/sandbox/wrangler.toml", "--port", String(SANDBOX), "--inspector-port", "9330", "--persist-to", persist, "--var", "MESH_URL:", "--var", `SANDBOX_URL:${sandbox}`]),
-  startWrangler("mesh", ["--port", String(MESH), "--inspector-port", String(INSPECTOR), "--persist-to", persist, "--env-file", ".build/bench.vars", "--var", "DEMO_RETAILER:true", "--var", `ALLOWED_BASE_URL_OVERRIDES:${sandbox}`]),
-];
-const stopAll = () => servers.forEach((s) => s.stop());
-process.on("exit", stopAll);
+// Unminified (wrangler.toml minifies deploys), so the profile names the functions.
+const { stopAll } = startMeshAndSandbox({ state: "profile-state", meshPort: MESH, sandboxPort: SANDBOX, inspectorPort: INSPECTOR - 1, admin: ADMIN, meshArgs: ["--no-minify"] });
 
 /**
  * A minimal Chrome DevTools Protocol client over wrangler's inspector proxy. The proxy renumbers request ids, so

@@ -2,10 +2,10 @@
 // (autocannon); prints a table, writes bench/results.json and prints that JSON object as its last line.
 import autocannon from "autocannon";
 import { randomUUID } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { cpuSecondsOf, drainFigures, drainWatch, lifecycleMix, percentile, root, runWrangler, shopifyDelivery, shopifyOrder, sleep, startWrangler, waitFor } from "./lib.mjs";
+import { cpuSecondsOf, drainFigures, drainWatch, lifecycleMix, percentile, root, runWrangler, shopifyDelivery, shopifyOrder, sleep, startMeshAndSandbox, startWrangler, waitFor } from "./lib.mjs";
 
 // The demo retailer's connections point at the sandbox on :8788, so the bench uses the dev ports (stop `npm run dev` first).
 // BENCH_PORT_OFFSET moves every port (servers and inspectors) when another run holds the usual ones.
@@ -31,19 +31,12 @@ for (const f of readdirSync(out)) if (/\.(m?js|wasm)$/.test(f)) bundleBytes += g
 results.bundle_kib_gz = +(bundleBytes / 1024).toFixed(1);
 
 // ------------------------------------------------------------------ servers
-const persist = path.join(root, ".wrangler/bench-state");
-rmSync(persist, { recursive: true, force: true });
-mkdirSync(persist, { recursive: true });
-runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-writeFileSync(path.join(root, ".build/bench.vars"), `ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef\nADMIN_TOKEN=${ADMIN}\n`);
-const servers = [
-  startWrangler("sandbox", ["-c", "workers/sandbox/wrangler.toml", "--port", String(SANDBOX), "--inspector-port", String(9330 + OFFSET), "--persist-to", persist, "--var", "MESH_URL:", "--var", `SANDBOX_URL:${sandbox}`]),
-  startWrangler("mesh", ["--port", String(MESH), "--inspector-port", String(9331 + OFFSET), "--persist-to", persist, "--env-file", ".build/bench.vars", "--var", "DEMO_RETAILER:true", "--var", `ALLOWED_BASE_URL_OVERRIDES:${sandbox},http://localhost:8788`]),
-  startWrangler("baseline", ["-c", "bench/baseline/wrangler.toml", "--port", String(BASELINE), "--inspector-port", String(9332 + OFFSET)]),
-];
-const stopAll = () => servers.forEach((s) => s.stop());
-process.on("exit", stopAll);
-process.on("SIGINT", () => process.exit(130));
+const { servers, persist, stopAll } = startMeshAndSandbox({
+  state: "bench-state", meshPort: MESH, sandboxPort: SANDBOX, inspectorPort: 9330 + OFFSET, admin: ADMIN,
+  // The demo connections keep the sandbox's usual URL, also when BENCH_PORT_OFFSET moves the ports.
+  allowedBaseUrls: ["http://localhost:8788"],
+});
+servers.push(startWrangler("baseline", ["-c", "bench/baseline/wrangler.toml", "--port", String(BASELINE), "--inspector-port", String(9332 + OFFSET)]));
 
 try {
   await Promise.all([waitFor(`${mesh}/health`), waitFor(`${sandbox}/`), waitFor(`${baseline}/health`)]);
