@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { Connector, ConnectorContext, ConnectionView, Logger } from "../shared/connector/contract";
 import { ConnectorError } from "../shared/connector/errors";
 import { HttpClient } from "../shared/connector/http";
+import type { LookupMemo } from "../shared/connector/memo";
 import { decryptJson, encryptJson } from "../shared/crypto/secrets";
 import { db } from "../shared/db/client";
 import { connections, routes } from "../shared/db/schema";
@@ -160,6 +161,7 @@ export interface ContextOptions {
   beforeRequest?: () => Promise<void>;
   afterRequest?: HttpClientAfter;
   log?: Logger;
+  memo?: LookupMemo;
 }
 type HttpClientAfter = ConstructorParameters<typeof HttpClient>[0]["afterRequest"];
 
@@ -179,7 +181,7 @@ export function connectorContext(env: Env, connector: Connector, conn: LoadedCon
     beforeRequest: opts.beforeRequest,
     afterRequest: opts.afterRequest,
   });
-  return { http, clock: { now: () => new Date() }, log: opts.log ?? consoleLogger(conn.id), connection: view };
+  return { http, clock: { now: () => new Date() }, log: opts.log ?? consoleLogger(conn.id), connection: view, memo: opts.memo };
 }
 
 export function consoleLogger(scope: string): Logger {

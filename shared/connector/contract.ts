@@ -4,6 +4,7 @@ import type { HttpClient } from "./http";
 import type { ErrorDetail } from "./errors";
 import type { CanonicalEvent, Order, Refund } from "../model/order";
 import type { HttpRequest, HttpResponse } from "./http";
+import type { LookupMemo } from "./memo";
 
 export interface Logger {
   info(msg: string, data?: Record<string, unknown>): void;
@@ -30,6 +31,11 @@ export interface ConnectorContext {
   clock: Clock;
   log: Logger;
   connection: ConnectionView;
+  /**
+   * References this connection looked up before (the ConnectionActor keeps one per destination connection). Absent
+   * outside the actor; a connector that uses it must clear it when the vendor refuses a remembered reference.
+   */
+  memo?: LookupMemo;
 }
 
 export type AuthScheme =

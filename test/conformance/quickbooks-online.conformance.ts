@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
 import { ConnectorError } from "../../shared/connector/errors";
 import { HttpClient, type HttpRequest, type HttpResponse } from "../../shared/connector/http";
+import { LookupMemo } from "../../shared/connector/memo";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import type { InspectDocument } from "../../workers/sandbox/kit";
@@ -225,6 +226,39 @@ describe("quickbooks-online specifics", () => {
     expect(rounding.map((l) => l.Amount)).toEqual([-0.01]);
   });
 
+  it("remembers items and customers per connection, and looks them up again when QuickBooks refuses a remembered one", async () => {
+    const realm = `${realmId}-m`;
+    const ctx: ConnectorContext = { ...context({ config: { realmId: realm } }), memo: new LookupMemo() };
+    const customer = { name: `Memo ${runId}`, email: `memo-${runId}@example.com` };
+    const skus = [`${runId}-M1`, `${runId}-M2`];
+    const make = (tag: string) =>
+      fresh(buildOrder({ id: tag, currency: "USD", taxesIncluded: false, customer, lines: skus.map((sku, i) => ({ name: `Spice ${sku}`, sku, quantity: "1", unitPrice: 250 + i })), tax: 0 }), tag);
+    const requests = async () => (await sandbox<Record<string, number>>(`/_stats/${SLUG}`))[`requests:${realm}`] ?? 0;
+    const refs = async (id: string) => {
+      const raw = (await inspect()).find((d) => d.id === id)!.raw as { CustomerRef: { value: string }; Line: Array<{ SalesItemLineDetail?: { ItemRef: { value: string } } }> };
+      return { customer: raw.CustomerRef.value, items: raw.Line.flatMap((l) => (l.SalesItemLineDetail ? [l.SalesItemLineDetail.ItemRef.value] : [])) };
+    };
+    const first = await qbo.upsert(ctx, make("memo-a"), null, `${runId}-memo-a`, { searched: true });
+    const before = await requests();
+    const second = await qbo.upsert(ctx, make("memo-b"), null, `${runId}-memo-b`, { searched: true });
+    // The second order with the same customer and SKUs is one request: its SalesReceipt.
+    expect((await requests()) - before).toBe(1);
+    const a = await refs(first.doc.id);
+    expect(await refs(second.doc.id)).toEqual(a);
+    expect(a.items).toHaveLength(2);
+
+    // The retailer retires the first SKU's item and makes a new one with that SKU: the remembered id is now refused.
+    const old = await ctx.http.send({ method: "GET", url: `/v3/company/${realm}/item/${a.items[0]}`, query: { minorversion: "75" } });
+    const oldItem = old.json<{ Item: { Id: string; SyncToken: string } }>().Item;
+    await ctx.http.send({ method: "POST", url: `/v3/company/${realm}/item`, query: { minorversion: "75" }, headers: { "content-type": "application/json" }, body: JSON.stringify({ Id: oldItem.Id, SyncToken: oldItem.SyncToken, sparse: true, Active: false, Name: `retired ${runId}` }) });
+    const replacement = await ctx.http.send({ method: "POST", url: `/v3/company/${realm}/item`, query: { minorversion: "75" }, headers: { "content-type": "application/json" }, body: JSON.stringify({ Name: `New spice ${runId}`, Sku: skus[0], Type: "NonInventory", IncomeAccountRef: { value: "1" } }) });
+    const newId = replacement.json<{ Item: { Id: string } }>().Item.Id;
+    const third = await qbo.upsert(ctx, make("memo-c"), null, `${runId}-memo-c`, { searched: true });
+    expect((await refs(third.doc.id)).items).toEqual([newId, a.items[1]]);
+    expect(third.notes.map((n) => n.message).join("\n")).toMatch(/refused a remembered reference \(2500\)/);
+    expect(third.doc.total).toBe(make("memo-c").totals.total);
+  });
+
   it("posts an unpaid order as an Invoice and settles it with a Payment once paid", async () => {
     const ctx = context();
     const order = fresh(unpaidWebOrder(), "inv");
@@ -309,7 +343,7 @@ describe("quickbooks-online specifics", () => {
       docs.push(...page.docs);
       cursor = page.cursor;
     } while (cursor);
-    const held = (await inspect()).filter((d) => ["SalesReceipt", "Invoice", "RefundReceipt", "CreditMemo"].includes(d.kind) && /\bom:\S*/.test(String((d.raw as { PrivateNote?: string }).PrivateNote ?? "")) && String((d.raw as { PrivateNote?: string }).PrivateNote).includes(runId));
+    const held = (await inspect()).filter((d) => (d.raw as { realmId?: string }).realmId === realmId && ["SalesReceipt", "Invoice", "RefundReceipt", "CreditMemo"].includes(d.kind) && /\bom:\S*/.test(String((d.raw as { PrivateNote?: string }).PrivateNote ?? "")) && String((d.raw as { PrivateNote?: string }).PrivateNote).includes(runId));
     // Every document this run wrote is listed, and nothing without OrderMesh's marker is.
     const listed = new Set(docs.map((d) => d.id));
     for (const h of held) expect(listed.has(h.id), `document ${h.id} missing from list()`).toBe(true);

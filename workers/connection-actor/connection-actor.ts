@@ -2,6 +2,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { DestinationConnector, TokenSet } from "../../shared/connector/contract";
 import { ConnectorError, type ErrorDetail } from "../../shared/connector/errors";
+import { LookupMemo } from "../../shared/connector/memo";
 import { connectorContext, forgetConnection, loadConnection, updateCredentials, type LoadedConnection } from "../connections";
 import { destinationConnector } from "../connectors/registry";
 import { converge } from "../dispatch/converge";
@@ -23,6 +24,8 @@ export class ConnectionActor extends DurableObject<Env> {
   private token: TokenSet | null = null;
   private refreshing: Promise<TokenSet> | null = null;
   private batcher: Coalescer | null = null;
+  /** Master-data references (items, customers) this connection has looked up; kept while the object lives. */
+  private readonly memo = new LookupMemo();
   /** Requests waiting in the budget right now: the backlog new requests queue behind in a batch. */
   private budgetWaits = 0;
 
@@ -99,6 +102,7 @@ export class ConnectionActor extends DurableObject<Env> {
     const makeCtx = (accessToken: string | undefined) => {
       const ctx = connectorContext(this.env, connector, conn, {
         accessToken,
+        memo: this.memo,
         beforeRequest: async () => {
           this.budgetWaits++;
           try {
@@ -202,6 +206,8 @@ export class ConnectionActor extends DurableObject<Env> {
   /** A settings change: the next sync reloads the connection instead of using this isolate's cached copy. */
   async forgetConnection(connectionId: string): Promise<void> {
     forgetConnection(connectionId);
+    // A new posting profile may map items or customers differently: look them up again.
+    this.memo.clear();
   }
 
   /** Budget use for the admin page (requests this minute, today, in flight). */

@@ -8,6 +8,24 @@ import type { Ref } from "./mapping";
 import { ITEM_NAME_MAX, trimToLength } from "./refs";
 import { QboCustomer, QboItem } from "./schemas";
 
+/**
+ * Runs `post` (resolve references, then write) once more with fresh lookups when QuickBooks refuses a reference this
+ * connection remembered: an item or customer made inactive or deleted since (610 Object Not Found, 2500 Invalid
+ * Reference Id — https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes).
+ * `attempt` names the try, so the second write carries its own requestid instead of replaying the first's answer.
+ */
+export async function withFreshReferences<T>(ctx: ConnectorContext, notes: SyncNote[], post: (attempt: string) => Promise<T>): Promise<T> {
+  const remembered = (ctx.memo?.size ?? 0) > 0;
+  try {
+    return await post("");
+  } catch (err) {
+    if (!remembered || !(err instanceof ConnectorError) || (err.vendorCode !== "610" && err.vendorCode !== "2500")) throw err;
+    ctx.memo!.clear();
+    notes.push({ message: `QuickBooks refused a remembered reference (${err.vendorCode}); looked items and customers up again`, data: { vendorCode: err.vendorCode } });
+    return post("fresh-references");
+  }
+}
+
 function isDuplicateName(err: unknown): boolean {
   return err instanceof ConnectorError && err.vendorCode === "6240";
 }
@@ -20,18 +38,24 @@ function isDuplicateName(err: unknown): boolean {
 export async function resolveItems(ctx: ConnectorContext, cfg: QboConfig, lines: readonly OrderLine[], requestId: string, notes: SyncNote[]): Promise<(line: OrderLine) => Ref> {
   const bySku = new Map<string, Ref>();
   for (const [sku, id] of Object.entries(cfg.itemMap)) bySku.set(sku, { value: id });
-  const wanted = [...new Set(lines.filter((l) => !l.giftCard && l.sku && !bySku.has(l.sku)).map((l) => l.sku!))];
-  if (wanted.length > 0 && cfg.autoCreateItems) {
+  const skus = [...new Set(lines.filter((l) => !l.giftCard && l.sku && !bySku.has(l.sku)).map((l) => l.sku!))];
+  if (skus.length > 0 && cfg.autoCreateItems) {
+    // Items this connection resolved before need no query (the memo is cleared when QuickBooks refuses one).
+    const wanted: string[] = [];
+    for (const sku of skus) {
+      const known = ctx.memo?.get<Ref>(`item:${sku}`);
+      if (known) bySku.set(sku, known);
+      else wanted.push(sku);
+    }
     // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/item#query-an-item
-    const found = await query(ctx, cfg, "Item", `Sku IN (${wanted.map(quote).join(", ")})`);
+    const found = wanted.length > 0 ? await query(ctx, cfg, "Item", `Sku IN (${wanted.map(quote).join(", ")})`) : [];
     for (const raw of found) {
       const item = QboItem.safeParse(raw);
       if (item.success && item.data.Sku && item.data.Active !== false) bySku.set(item.data.Sku, { value: item.data.Id, name: item.data.Name });
     }
     for (const sku of wanted) {
-      if (bySku.has(sku)) continue;
-      const line = lines.find((l) => l.sku === sku)!;
-      bySku.set(sku, await createItem(ctx, cfg, line, sku, requestId, notes));
+      if (!bySku.has(sku)) bySku.set(sku, await createItem(ctx, cfg, lines.find((l) => l.sku === sku)!, sku, requestId, notes));
+      ctx.memo?.set(`item:${sku}`, bySku.get(sku));
     }
   }
   return (line) => (line.sku && bySku.get(line.sku)) || { value: cfg.fallbackItemId };
@@ -65,6 +89,16 @@ export async function resolveCustomer(ctx: ConnectorContext, cfg: QboConfig, ord
   const email = c?.email?.trim();
   const name = trimToLength(c?.name?.trim() || email || "", 500);
   if (order.channel === "store" || !name) return { value: cfg.walkInCustomerId };
+  const key = `customer:${(email ?? "").toLowerCase()}|${name}`;
+  const known = ctx.memo?.get<Ref>(key);
+  if (known) return known;
+  const found = await findOrCreateCustomer(ctx, cfg, order, name, email, requestId, notes);
+  ctx.memo?.set(key, found);
+  return found;
+}
+
+async function findOrCreateCustomer(ctx: ConnectorContext, cfg: QboConfig, order: Order, name: string, email: string | undefined, requestId: string, notes: SyncNote[]): Promise<Ref> {
+  const c = order.customer;
   // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/customer#query-a-customer
   if (email) {
     const byEmail = (await query(ctx, cfg, "Customer", `PrimaryEmailAddr = ${quote(email)}`, { start: 1, max: 10 })).map((r) => QboCustomer.parse(r));

@@ -5,7 +5,7 @@ import type { Order, Refund } from "../../../../shared/model/order";
 import { requestIdFor, write, type Rec } from "./api";
 import { qboConfig } from "./config";
 import { findByDocNumber, toDocumentRef } from "./documents";
-import { resolveCustomer, resolveItems } from "./lookups";
+import { resolveCustomer, resolveItems, withFreshReferences } from "./lookups";
 import { isPaid, refundDocument, type CreditKind } from "./mapping";
 import { settleParity } from "./parity";
 import { docNumber, marker, refundReference } from "./refs";
@@ -39,22 +39,24 @@ export async function refund(ctx: ConnectorContext, order: Order, r: Refund, par
   }
   const kind: CreditKind = parentDoc ? (parentDoc.kind === "Invoice" ? "CreditMemo" : "RefundReceipt") : isPaid(order) ? "RefundReceipt" : "CreditMemo";
   const refundedLines = order.lines.filter((l) => r.lines.some((x) => x.lineId === l.id));
-  const itemFor = await resolveItems(ctx, cfg, refundedLines, requestId, notes);
-  const customer = await resolveCustomer(ctx, cfg, order, requestId, notes);
-  const doc = refundDocument({
-    order,
-    refund: r,
-    cfg,
-    kind,
-    docNumber: ref,
-    privateNote: `${owner} refund ${r.id} of ${order.source} order ${order.orderNumber}`,
-    customer,
-    itemFor,
-    invoiceId: kind === "CreditMemo" && parentDoc?.kind === "Invoice" ? parentDoc.id : undefined,
+  const rec: Rec = await withFreshReferences(ctx, notes, async (attempt) => {
+    const itemFor = await resolveItems(ctx, cfg, refundedLines, requestId, notes);
+    const customer = await resolveCustomer(ctx, cfg, order, requestId, notes);
+    const doc = refundDocument({
+      order,
+      refund: r,
+      cfg,
+      kind,
+      docNumber: ref,
+      privateNote: `${owner} refund ${r.id} of ${order.source} order ${order.orderNumber}`,
+      customer,
+      itemFor,
+      invoiceId: kind === "CreditMemo" && parentDoc?.kind === "Invoice" ? parentDoc.id : undefined,
+    });
+    const settled = settleParity(doc, r.total, order.currency, { item: { value: cfg.roundingItemId }, taxCode: cfg.exemptCodeId }, `Refund ${r.id}`);
+    notes.push(...settled.notes);
+    // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/refundreceipt#create-a-refundreceipt
+    return write(ctx, cfg, kind, settled.doc, await requestIdFor(requestId, attempt));
   });
-  const settled = settleParity(doc, r.total, order.currency, { item: { value: cfg.roundingItemId }, taxCode: cfg.exemptCodeId }, `Refund ${r.id}`);
-  notes.push(...settled.notes);
-  // https://developer.intuit.com/app/developer/qbo/docs/api/accounting/all-entities/refundreceipt#create-a-refundreceipt
-  const rec: Rec = await write(ctx, cfg, kind, settled.doc, await requestIdFor(requestId, ""));
   return { doc: toDocumentRef(kind, rec, cfg), notes };
 }

@@ -6,7 +6,7 @@ import type { Order } from "../../../../shared/model/order";
 import { read, requestIdFor, write, type Rec, type TxnEntity } from "./api";
 import { qboConfig, type QboConfig } from "./config";
 import { findByDocNumber, isVoided, toDocumentRef } from "./documents";
-import { resolveCustomer, resolveItems } from "./lookups";
+import { resolveCustomer, resolveItems, withFreshReferences } from "./lookups";
 import { isPaid, salesDocument, salesKind, tenders, type SalesKind } from "./mapping";
 import { settleParity } from "./parity";
 import { docNumber, marker, orderReference, type Reference } from "./refs";
@@ -136,29 +136,26 @@ export async function upsert(ctx: ConnectorContext, order: Order, existing: Docu
     return { doc: toDocumentRef(kind, rec, cfg), notes };
   }
 
-  const itemFor = await resolveItems(ctx, cfg, order.lines, requestId, notes);
-  const customer = await resolveCustomer(ctx, cfg, order, requestId, notes);
   // An existing document keeps its kind: an invoice is settled by a Payment, a receipt stays a receipt.
   const kind: SalesKind = (target?.kind as SalesKind | undefined) ?? salesKind(order);
-  const draft = salesDocument({ order, cfg, docNumber: ref.value, privateNote: `${owner} ${order.source} order ${order.orderNumber}`, customer, itemFor, kind });
-  const settled = settleParity(draft.doc, order.totals.total, order.currency, { item: { value: cfg.roundingItemId }, taxCode: cfg.exemptCodeId }, `Order ${order.orderNumber}`);
-  notes.push(...settled.notes);
-
-  let rec: Rec;
-  if (target) {
-    rec = await sparseUpdate(ctx, cfg, kind, target, settled.doc, requestId, notes);
-  } else {
+  let rec = await withFreshReferences(ctx, notes, async (attempt) => {
+    const itemFor = await resolveItems(ctx, cfg, order.lines, requestId, notes);
+    const customer = await resolveCustomer(ctx, cfg, order, requestId, notes);
+    const draft = salesDocument({ order, cfg, docNumber: ref.value, privateNote: `${owner} ${order.source} order ${order.orderNumber}`, customer, itemFor, kind });
+    const settled = settleParity(draft.doc, order.totals.total, order.currency, { item: { value: cfg.roundingItemId }, taxCode: cfg.exemptCodeId }, `Order ${order.orderNumber}`);
+    notes.push(...settled.notes);
+    if (target) return sparseUpdate(ctx, cfg, kind, target, settled.doc, attempt ? `${requestId}:${attempt}` : requestId, notes);
     try {
-      rec = await write(ctx, cfg, kind, settled.doc, await requestIdFor(requestId, ""));
+      return await write(ctx, cfg, kind, settled.doc, await requestIdFor(requestId, attempt));
     } catch (err) {
       // 6140: the number appeared since we looked (a concurrent sync); adopt it if it is ours, else the conflict stands.
       if (!isConflict(err, "6140")) throw err;
       const found = await findByDocNumber(ctx, cfg, [kind], ref.value, owner);
       if (!found) throw err;
       notes.push({ message: `Adopted QuickBooks ${kind} ${String(found.raw.Id)} created concurrently for this order` });
-      rec = await sparseUpdate(ctx, cfg, kind, toDocumentRef(kind, found.raw, cfg), settled.doc, `${requestId}:adopt`, notes);
+      return sparseUpdate(ctx, cfg, kind, toDocumentRef(kind, found.raw, cfg), settled.doc, `${requestId}:adopt`, notes);
     }
-  }
+  });
   if (kind === "Invoice" && isPaid(order)) rec = await payInvoice(ctx, cfg, order, rec, requestId, notes);
   if (voiding) rec = await voidDocument(ctx, cfg, kind, rec, requestId, notes);
   return { doc: toDocumentRef(kind, rec, cfg), notes };
