@@ -184,20 +184,43 @@ export function drainFigures(target, drained, before, after, backlog) {
 }
 
 /**
+ * A copy of `config` that runs a bundle built now (`wrangler deploy --dry-run`, so the mesh runs minified as
+ * deployed) instead of the sources: `wrangler dev` watches only that bundle, so an edit to the sources during a long
+ * run cannot reload the Worker mid-measurement. The copy sits beside the original so its other relative paths hold.
+ */
+export function frozenConfig(config, name) {
+  const source = path.join(root, config);
+  const out = path.join(root, ".build/bench-frozen", name);
+  rmSync(out, { recursive: true, force: true });
+  runWrangler(["deploy", "--dry-run", "--outdir", out, "-c", config]);
+  const original = readFileSync(source, "utf8");
+  const entry = /^main = "(.+)"$/m.exec(original)?.[1];
+  if (!entry) throw new Error(`${config} names no main`);
+  const main = path.relative(path.dirname(source), path.join(out, `${path.basename(entry, path.extname(entry))}.js`));
+  const text = original.replace(/^main = .*$/m, `main = "${main}"\nno_bundle = true`);
+  const file = path.join(path.dirname(source), `.bench-${name}.wrangler.toml`);
+  writeFileSync(file, text);
+  return path.relative(root, file);
+}
+
+/**
  * Fresh local state (D1 migrated), then the sandbox and the mesh under `wrangler dev` with the demo retailer and the
  * given admin token. `extra` are more servers to stop with them. The servers stop when this process exits, also on
  * Ctrl-C or a `timeout` (SIGTERM), so no wrangler dev is left holding the ports.
  */
-export function startMeshAndSandbox({ state, meshPort, sandboxPort, inspectorPort, admin, allowedBaseUrls = [], meshArgs = [] }) {
+export function startMeshAndSandbox({ state, meshPort, sandboxPort, inspectorPort, admin, allowedBaseUrls = [], meshArgs = [], frozen = true }) {
   const persist = path.join(root, ".wrangler", state);
   rmSync(persist, { recursive: true, force: true });
   mkdirSync(persist, { recursive: true });
   runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
   writeFileSync(path.join(root, ".build/bench.vars"), `ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef\nADMIN_TOKEN=${admin}\n`);
   const sandbox = `http://localhost:${sandboxPort}`;
+  // Frozen bundles by default; the profile runs the sources unminified so its samples name functions.
+  const sandboxConfig = frozen ? frozenConfig("workers/sandbox/wrangler.toml", "sandbox") : "workers/sandbox/wrangler.toml";
+  const meshConfig = frozen ? frozenConfig("wrangler.toml", "mesh") : "wrangler.toml";
   const servers = [
-    startWrangler("sandbox", ["-c", "workers/sandbox/wrangler.toml", "--port", String(sandboxPort), "--inspector-port", String(inspectorPort), "--persist-to", persist, "--var", "MESH_URL:", "--var", `SANDBOX_URL:${sandbox}`]),
-    startWrangler("mesh", ["--port", String(meshPort), "--inspector-port", String(inspectorPort + 1), "--persist-to", persist, "--env-file", ".build/bench.vars", "--var", "DEMO_RETAILER:true", "--var", `ALLOWED_BASE_URL_OVERRIDES:${[sandbox, ...allowedBaseUrls].join(",")}`, ...meshArgs]),
+    startWrangler("sandbox", ["-c", sandboxConfig, "--port", String(sandboxPort), "--inspector-port", String(inspectorPort), "--persist-to", persist, "--var", "MESH_URL:", "--var", `SANDBOX_URL:${sandbox}`]),
+    startWrangler("mesh", ["-c", meshConfig, "--port", String(meshPort), "--inspector-port", String(inspectorPort + 1), "--persist-to", persist, "--env-file", ".build/bench.vars", "--var", "DEMO_RETAILER:true", "--var", `ALLOWED_BASE_URL_OVERRIDES:${[sandbox, ...allowedBaseUrls].join(",")}`, ...meshArgs]),
   ];
   const stopAll = () => servers.forEach((srv) => srv.stop());
   process.on("exit", stopAll);

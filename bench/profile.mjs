@@ -12,7 +12,7 @@ const ADMIN = "bench-admin-token";
 const mesh = `http://localhost:${MESH}`, sandbox = `http://localhost:${SANDBOX}`;
 
 // Unminified (wrangler.toml minifies deploys), so the profile names the functions.
-const { stopAll } = startMeshAndSandbox({ state: "profile-state", meshPort: MESH, sandboxPort: SANDBOX, inspectorPort: INSPECTOR - 1, admin: ADMIN, meshArgs: ["--no-minify"] });
+const { stopAll } = startMeshAndSandbox({ state: "profile-state", meshPort: MESH, sandboxPort: SANDBOX, inspectorPort: INSPECTOR - 1, admin: ADMIN, meshArgs: ["--no-minify"], frozen: false });
 
 /**
  * A minimal Chrome DevTools Protocol client over wrangler's inspector proxy. The proxy renumbers request ids, so

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { gzipSync } from "node:zlib";
-import { cpuSecondsOf, drainFigures, drainWatch, lifecycleMix, percentile, root, runWrangler, shopifyDelivery, shopifyOrder, sleep, startMeshAndSandbox, startWrangler, waitFor } from "./lib.mjs";
+import { cpuSecondsOf, drainFigures, frozenConfig, drainWatch, lifecycleMix, percentile, root, runWrangler, shopifyDelivery, shopifyOrder, sleep, startMeshAndSandbox, startWrangler, waitFor } from "./lib.mjs";
 
 // The demo retailer's connections point at the sandbox on :8788, so the bench uses the dev ports (stop `npm run dev` first).
 // BENCH_PORT_OFFSET moves every port (servers and inspectors) when another run holds the usual ones.
@@ -36,7 +36,7 @@ const { servers, persist, stopAll } = startMeshAndSandbox({
   // The demo connections keep the sandbox's usual URL, also when BENCH_PORT_OFFSET moves the ports.
   allowedBaseUrls: ["http://localhost:8788"],
 });
-servers.push(startWrangler("baseline", ["-c", "bench/baseline/wrangler.toml", "--port", String(BASELINE), "--inspector-port", String(9332 + OFFSET)]));
+servers.push(startWrangler("baseline", ["-c", frozenConfig("bench/baseline/wrangler.toml", "baseline"), "--port", String(BASELINE), "--inspector-port", String(9332 + OFFSET)]));
 
 try {
   await Promise.all([waitFor(`${mesh}/health`), waitFor(`${sandbox}/`), waitFor(`${baseline}/health`)]);
