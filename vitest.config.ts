@@ -50,6 +50,8 @@ export default defineConfig(async () => {
                   ENCRYPTION_KEY: "test-encryption-key-0123456789abcdef",
                   ADMIN_TOKEN: "test-admin-token",
                   DEMO_RETAILER: "false",
+                  // Status-change notifications go to the sandbox's notification gateway (GET /_inspect/notify-gateway).
+                  NOTIFY_WEBHOOK_URL: "http://localhost:8788/notify-gateway/messages",
                   // `npm run simulate -- --seed N --minutes M` passes these through to test/chaos/simulate.test.ts.
                   SIMULATE_SEED: process.env.SIMULATE_SEED ?? "",
                   SIMULATE_MINUTES: process.env.SIMULATE_MINUTES ?? "",

@@ -61,7 +61,7 @@ process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
 start("sandbox", ["dev", "-c", "workers/sandbox/wrangler.toml", "--port", SANDBOX_PORT, "--inspector-port", "9230", "--persist-to", persist, "--var", `MESH_URL:http://localhost:${MESH_PORT}`], "35");
-start("mesh", ["dev", "--port", MESH_PORT, "--inspector-port", "9229", "--persist-to", persist, "--test-scheduled", "--var", "DEMO_RETAILER:true"], "36");
+start("mesh", ["dev", "--port", MESH_PORT, "--inspector-port", "9229", "--persist-to", persist, "--test-scheduled", "--var", "DEMO_RETAILER:true", "--var", `NOTIFY_WEBHOOK_URL:${process.env.NOTIFY_WEBHOOK_URL ?? `http://localhost:${SANDBOX_PORT}/notify-gateway/messages`}`], "36");
 
 async function waitFor(url) {
   for (let i = 0; i < 120; i++) {

@@ -11,7 +11,14 @@ const TEMPLATES: Record<string, (n: NotifyMessage) => string> = {
   refunded: (n) => `Order ${n.orderNumber} was refunded.`,
 };
 
+/**
+ * Posts each status change to NOTIFY_WEBHOOK_URL (JSON: orderKey, orderNumber, status, previous, customerEmail, text);
+ * a gateway that fails or answers non-2xx gets the message again with backoff (5 retries, then the notify DLQ).
+ * Without a URL the batch's notifications are logged, one line per batch.
+ */
 export async function handleNotifyBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+  const url = (env as Env & { NOTIFY_WEBHOOK_URL?: string }).NOTIFY_WEBHOOK_URL;
+  const logged: Array<{ orderKey: string; to: string; text: string }> = [];
   for (const m of batch.messages) {
     const parsed = NotifyMessage.safeParse(m.body);
     if (!parsed.success) {
@@ -25,9 +32,8 @@ export async function handleNotifyBatch(batch: MessageBatch<unknown>, env: Env):
       m.ack();
       continue;
     }
-    const url = (env as Env & { NOTIFY_WEBHOOK_URL?: string }).NOTIFY_WEBHOOK_URL;
     if (!url) {
-      console.log(JSON.stringify({ level: "info", scope: "notify", orderKey: n.orderKey, to: n.to, text }));
+      logged.push({ orderKey: n.orderKey, to: n.to, text });
       m.ack();
       continue;
     }
@@ -37,10 +43,12 @@ export async function handleNotifyBatch(batch: MessageBatch<unknown>, env: Env):
         headers: { "content-type": "application/json" },
         body: JSON.stringify({ orderKey: n.orderKey, orderNumber: n.orderNumber, status: n.to, previous: n.from, customerEmail: n.customerEmail, text }),
       });
+      await res.arrayBuffer();
       if (res.ok) m.ack();
       else m.retry({ delaySeconds: Math.min(600, 2 ** m.attempts) });
     } catch {
       m.retry({ delaySeconds: Math.min(600, 2 ** m.attempts) });
     }
   }
+  if (logged.length > 0) console.log(JSON.stringify({ level: "info", scope: "notify", msg: "no NOTIFY_WEBHOOK_URL: notifications logged only", notifications: logged }));
 }

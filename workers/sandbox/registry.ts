@@ -7,6 +7,7 @@ import { lightspeedRetailSimulator } from "./simulators/lightspeed-retail";
 import { lightspeedXSeriesSimulator } from "./simulators/lightspeed-x-series";
 import { magentoSimulator } from "./simulators/magento";
 import { netsuiteSimulator } from "./simulators/netsuite";
+import { notifyGatewaySimulator } from "./simulators/notify-gateway";
 import { odooSimulator } from "./simulators/odoo";
 import { prestashopSimulator } from "./simulators/prestashop";
 import { quickbooksOnline } from "./simulators/quickbooks-online";
@@ -30,6 +31,7 @@ export const SIMULATORS: Record<string, Simulator> = {
   "lightspeed-x-series": lightspeedXSeriesSimulator,
   magento: magentoSimulator,
   netsuite: netsuiteSimulator,
+  "notify-gateway": notifyGatewaySimulator,
   odoo: odooSimulator,
   prestashop: prestashopSimulator,
   "quickbooks-online": quickbooksOnline,
