@@ -1,32 +1,17 @@
 // Status-change notifications: the OrderActor queues one per transition, the notify consumer posts it to the retailer's
 // gateway (NOTIFY_WEBHOOK_URL → the sandbox's notify-gateway in tests), retries a failing gateway, logs without one.
-import { env, SELF } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { hmac, toBase64, utf8 } from "../../shared/webhooks/signature";
 import { handleNotifyBatch } from "../../workers/notify/notify";
 import type { NotifyMessage } from "../../workers/order-actor/messages";
-import { connect, eventually, inspect, sandbox } from "../helpers/mesh";
+import { connect, eventually, inspect, post, sandbox } from "../helpers/mesh";
+import { shopifyDelivery } from "../helpers/shopify-fixtures";
 import { shopifyResponse } from "../helpers/specs";
 
-const SECRET = "demo-shopify-secret";
 const run = `${Date.now() % 1e6}${Math.floor(Math.random() * 1e3)}`;
 
 async function deliver(topic: string, order: Record<string, unknown>): Promise<Response> {
-  const body = JSON.stringify(order);
-  return SELF.fetch("http://localhost:8787/webhooks/shopify/demo-shopify", {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/json",
-      "x-shopify-topic": topic,
-      "x-shopify-hmac-sha256": toBase64(await hmac(SECRET, utf8(body))),
-      "x-shopify-shop-domain": "demo-shop.myshopify.com",
-      "x-shopify-api-version": "2024-04",
-      "x-shopify-webhook-id": crypto.randomUUID(),
-      "x-shopify-event-id": crypto.randomUUID(),
-      "x-shopify-triggered-at": new Date().toISOString(),
-    },
-  });
+  return post(await shopifyDelivery(topic, order));
 }
 
 /** A queue batch of these bodies whose ack/retry calls are recorded per message. */
