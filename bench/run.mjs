@@ -120,7 +120,9 @@ try {
     return lat.sort((a, b) => a - b);
   }
   if (PHASES.has("latency")) {
-  step("latency at a steady 100 req/s (open loop)");
+  // Steady state, not the recovery from the saturation runs: wait until the mesh has drained their queue backlog.
+  const idle = await waitIdle(servers[1].child.pid);
+  step(`latency at a steady 100 req/s (open loop), after ${idle.toFixed(0)} s for the mesh to go idle`);
   const steady = lifecycleMix(30_000_000, 400, secret);
   const meshLat = await openLoop(route("bench-ingest"), steady, 100, 15);
   const baseLat = await openLoop(`${baseline}/webhooks/shopify/x`, steady, 100, 15);
@@ -247,6 +249,20 @@ try {
   const keep = Number(process.env.BENCH_LOGS ?? 0);
   if (keep > 0) for (const srv of servers) console.error(`--- ${srv.name} (last ${keep} lines)\n${srv.log().split("\n").slice(-keep).join("\n")}`);
   stopAll();
+}
+
+/** Waits (up to 3 minutes) until the runtime under `pid` uses under 5% of a core for 3 s in a row; returns the seconds waited. */
+async function waitIdle(pid) {
+  const t0 = performance.now();
+  let quiet = 0;
+  let last = cpuSecondsOf(pid);
+  while (quiet < 3 && performance.now() - t0 < 180_000) {
+    await sleep(1000);
+    const now = cpuSecondsOf(pid);
+    quiet = now - last < 0.05 ? quiet + 1 : 0;
+    last = now;
+  }
+  return (performance.now() - t0) / 1000;
 }
 
 function loadOrders(n) {
