@@ -105,6 +105,8 @@ export const orders = sqliteTable(
     sourceVersion: integer("source_version").notNull(),
     /** The OrderActor's revision; a link whose synced_version is lower is behind. */
     revision: integer("revision").notNull().default(0),
+    /** Refunds the order holds: each needs a credit-document link ("refund:<id>") at every refund-capable destination. */
+    refunds: integer("refunds").notNull().default(0),
     sourceUpdatedAt: text("source_updated_at").notNull(),
     updatedAt: text("updated_at").notNull().default(now),
   },

@@ -316,18 +316,54 @@ describe("xero specifics", () => {
     expect(cn.Status).toBe("PAID");
   });
 
-  it("voids the invoice of an order cancelled before payment; keeps a paid one", async () => {
+  it("voids the invoice of an order cancelled before payment; a paid one after deleting the mesh's payments; keeps a refunded one", async () => {
     const ctx = context();
     const unpaid = fresh(unpaidWebOrder(), "void");
     const created = await xero.upsert(ctx, unpaid, null, `${runId}-void-1`);
     const voided = await xero.upsert(ctx, { ...unpaid, status: "cancelled", financialStatus: "voided", sourceVersion: 2 }, created.doc, `${runId}-void-2`);
     expect(voided.doc.state).toBe("VOIDED");
     expect(((await held(created.doc.id)).raw as { Status: string }).Status).toBe("VOIDED");
-    const paid = fresh(weighedSpice(), "keep");
-    const p = await xero.upsert(ctx, paid, null, `${runId}-keep-1`);
-    const kept = await xero.upsert(ctx, { ...paid, status: "cancelled", sourceVersion: 2 }, p.doc, `${runId}-keep-2`);
+
+    // Paid, then cancelled without a refund: Xero voids no invoice with payments, so the mesh's payment goes first.
+    // Under a backlog (the batch transport wrapping the client) the delete and the void still travel alone: each is a
+    // single-element write to one document's own URL, which no multi-element request carries.
+    const paid = fresh(weighedSpice(), "paidvoid");
+    const p = await xero.upsert(ctx, paid, null, `${runId}-paidvoid-1`);
+    expect(p.doc.state).toBe("PAID");
+    const deleteReq = { method: "POST" as const, url: "/Payments/x", headers: { "content-type": "application/json", "idempotency-key": "k" }, body: JSON.stringify({ Status: "DELETED" }) };
+    expect(xero.batch!.lane({ req: deleteReq, url: new URL(`https://api.xero.com/api.xro/2.0/Payments/${crypto.randomUUID()}`) })).toBeNull();
+    const batched: ConnectorContext = { ...ctx, http: new Coalescer(xero.batch!, { backlog: () => true, lingerMs: 5, maxHoldMs: 5 }).wrap(ctx.http) };
+    const cancelled = await xero.upsert(batched, { ...paid, status: "cancelled", sourceVersion: 2 }, p.doc, `${runId}-paidvoid-2`);
+    expect(cancelled.doc.state).toBe("VOIDED");
+    expect((await held(p.doc.id)).raw).toMatchObject({ Status: "VOIDED", AmountPaid: 0, Payments: [] });
+    const payments = (await inspect()).filter((d) => d.kind === "Payment" && (d.raw as { Invoice?: { InvoiceID: string } }).Invoice?.InvoiceID === p.doc.id);
+    expect(payments.map((d) => (d.raw as { Status: string; Reference: string }).Status)).toEqual(paid.payments.map(() => "DELETED"));
+    // Converging again (a redelivery) reads it VOIDED and writes nothing.
+    const again = await xero.upsert(ctx, { ...paid, status: "cancelled", sourceVersion: 2 }, cancelled.doc, `${runId}-paidvoid-3`);
+    expect(again.doc.state).toBe("VOIDED");
+    expect(again.notes.filter((n) => /voided|deleted/.test(n.message))).toEqual([]);
+
+    // Refunded, then cancelled: the refund's credit note already reversed it, the invoice stays.
+    const refunded = fresh(weighedSpice(), "keep");
+    const k = await xero.upsert(ctx, refunded, null, `${runId}-keep-1`);
+    const r = refundOf(refunded, `${refunded.sourceOrderId}-R1`);
+    await xero.refund(ctx, refunded, r, k.doc, `${runId}-keep-r`);
+    const kept = await xero.upsert(ctx, { ...refunded, refunds: [r], status: "cancelled", sourceVersion: 2 }, k.doc, `${runId}-keep-2`);
     expect(kept.doc.state).toBe("PAID");
     expect(kept.notes.some((n) => /kept/.test(n.message))).toBe(true);
+  });
+
+  it("a paid invoice with a payment OrderMesh did not record is a conflict, and nothing is deleted", async () => {
+    const ctx = context();
+    const order = fresh(unpaidWebOrder(), "foreign");
+    const created = await xero.upsert(ctx, order, null, `${runId}-foreign-1`);
+    const total = (await held(created.doc.id)).raw as { Total: number };
+    // Someone records the customer's payment in Xero itself.
+    await api.createPayment(ctx, { target: { Invoice: { InvoiceID: created.doc.id } }, accountCode: "090", date: "2026-05-01", amount: total.Total, reference: "paid at the counter" }, `${runId}-foreign-pay`);
+    const err = await rejection(xero.upsert(ctx, { ...order, status: "cancelled", sourceVersion: 2 }, created.doc, `${runId}-foreign-2`));
+    expect(err.kind).toBe("conflict");
+    expect(err.vendorCode).toBe("foreign-payments");
+    expect((await held(created.doc.id)).raw).toMatchObject({ Status: "PAID" });
   });
 
   it("tracking from the location mapping, currency and CurrencyRate for a foreign-currency order", async () => {

@@ -132,6 +132,22 @@ describe("Shopify simulator lifecycle", () => {
     expect((await control("/_sim/orders/1/pay")).status).toBe(404);
   });
 
+  it("refuses to cancel a paid order with a fulfillment, as Shopify does, and leaves it and its webhooks as they were", async () => {
+    const { json: created } = await control("/_sim/orders", { currency: "USD", lines: 2, financialStatus: "paid", sourceName: "web" });
+    const first = created.line_items[0]!;
+    // Partly fulfilled is enough (shopify.dev/changelog/fulfilled-and-partially-fulfilled-orders-can-no-longer-be-canceled-by-using-the-order-resource).
+    expect((await control(`/_sim/orders/${created.id}/fulfill`, { lines: [{ id: first.id, quantity: 1 }] })).json.fulfillment_status).toBe("partial");
+    const after = await lastSeq();
+    const refused = await control<{ errors: { base: string[] } }>(`/_sim/orders/${created.id}/cancel`, { reason: "customer" });
+    expect(refused.status).toBe(422);
+    expect(refused.json.errors.base).toHaveLength(1);
+    expect(refused.json.errors.base[0]).toMatch(/fulfill/);
+    expect(await webhooksFor(after, created.id)).toEqual([]);
+    const { accessToken } = await config();
+    const res = await fetch(`${API}/orders/${created.id}.json`, { headers: { "X-Shopify-Access-Token": accessToken } });
+    expect(((await res.json()) as { order: ShopifyOrder }).order).toMatchObject({ cancelled_at: null, financial_status: "paid", fulfillment_status: "partial" });
+  });
+
   it("rejects a seed record without id, updated_at or line_items", async () => {
     const res = await fetch(`${SANDBOX}/_seed/shopify/orders`, { method: "POST", body: JSON.stringify({ id: 5, line_items: [] }) });
     expect(res.status).toBe(422);

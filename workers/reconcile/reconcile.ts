@@ -2,12 +2,14 @@
 import { desc, eq } from "drizzle-orm";
 import { db } from "../../shared/db/client";
 import { runs } from "../../shared/db/schema";
+import { CONNECTORS } from "../connectors/registry";
 import { pollAll, type PollStats } from "./poll";
 
 export interface ReconcileFinding {
   orderKey: string;
   destinationId: string;
-  problem: "missing" | "behind" | "total_mismatch";
+  /** refund_missing: the main document is in step, but a refund has no credit-document link at this destination. */
+  problem: "missing" | "behind" | "refund_missing" | "total_mismatch";
   detail?: string;
 }
 
@@ -15,6 +17,7 @@ export interface ReconcileStats {
   ordersChecked: number;
   missing: number;
   behind: number;
+  refundsMissing: number;
   totalMismatch: number;
   repaired: number;
   polled: PollStats[];
@@ -24,28 +27,46 @@ export interface ReconcileStats {
 /** Repairs sent per run (each is one actor call + queue message); the rest wait for the next run. */
 const MAX_REPAIRS = 500;
 
-/** The comparison itself, one SQL pass over orders × routes ⟕ links (linear in the number of orders). */
+/** Destination slugs that write a credit document per refund (converge links each as "refund:<id>"). */
+const REFUND_SLUGS = JSON.stringify(
+  Object.values(CONNECTORS).flatMap((c) => (c.kind === "destination" && c.capabilities.includes("refund") ? [c.slug] : [])),
+);
+
+/**
+ * The comparison itself, one SQL pass over orders × routes ⟕ links (linear in the number of orders). Besides the main
+ * document's link, an order that holds refunds (orders.refunds) must have as many credit-document links at each
+ * refund-capable destination: a refund whose sync was lost after the main document was written (dead-lettered, a
+ * crash before its link) leaves the main link in step and only this count short. The count is an index lookup on the
+ * links primary key, made only for orders with refunds.
+ */
 export async function findDiscrepancies(env: Env, limit = 100_000): Promise<{ checked: number; findings: ReconcileFinding[] }> {
   const checked = (await env.DB.prepare(`SELECT count(*) AS n FROM orders`).first<{ n: number }>())?.n ?? 0;
   const { results } = await env.DB.prepare(
-    `SELECT o.order_key AS orderKey, r.destination_connection_id AS destinationId, o.revision AS revision, o.total AS total,
-            o.status AS status, l.synced_version AS synced, l.total AS linkTotal
-       FROM orders o
-       JOIN routes r ON r.source_connection_id = o.connection_id AND r.enabled = 1
-       LEFT JOIN links l ON l.order_key = o.order_key AND l.destination_connection_id = r.destination_connection_id AND l.doc_key = 'order'
-      WHERE l.order_key IS NULL OR l.synced_version < o.revision
-         -- A cancelled order's document may be voided (total 0) even if money was refunded after the cancel.
-         OR (l.total <> o.total AND o.status <> 'cancelled' AND COALESCE(l.state, '') NOT IN ('voided', 'void', 'cancelled', 'deleted'))
+    `SELECT * FROM (
+       SELECT o.order_key AS orderKey, r.destination_connection_id AS destinationId, o.revision AS revision, o.total AS total,
+              o.status AS status, o.refunds AS refunds, l.synced_version AS synced, l.total AS linkTotal, l.state AS state,
+              CASE WHEN o.refunds > 0 AND r.destination_connection_id IN (SELECT id FROM connections WHERE slug IN (SELECT value FROM json_each(?)))
+                   THEN (SELECT count(*) FROM links c WHERE c.order_key = o.order_key AND c.destination_connection_id = r.destination_connection_id AND c.doc_key LIKE 'refund:%')
+                   ELSE o.refunds END AS credits
+         FROM orders o
+         JOIN routes r ON r.source_connection_id = o.connection_id AND r.enabled = 1
+         LEFT JOIN links l ON l.order_key = o.order_key AND l.destination_connection_id = r.destination_connection_id AND l.doc_key = 'order')
+      WHERE synced IS NULL OR synced < revision OR credits < refunds
+         -- A cancelled order's document may be voided (total 0) even if money was refunded after the cancel; a
+         -- cancelled posted invoice (Business Central "canceled") keeps its total beside its corrective credit memo.
+         OR (linkTotal <> total AND status <> 'cancelled' AND COALESCE(state, '') NOT IN ('voided', 'void', 'cancelled', 'canceled', 'deleted'))
       LIMIT ?`,
   )
-    .bind(limit)
-    .all<{ orderKey: string; destinationId: string; revision: number; total: number; status: string; synced: number | null; linkTotal: number | null }>();
+    .bind(REFUND_SLUGS, limit)
+    .all<{ orderKey: string; destinationId: string; revision: number; total: number; refunds: number; credits: number; synced: number | null; linkTotal: number | null }>();
   const findings: ReconcileFinding[] = results.map((r) =>
     r.synced === null
       ? { orderKey: r.orderKey, destinationId: r.destinationId, problem: "missing" }
       : r.synced < r.revision
         ? { orderKey: r.orderKey, destinationId: r.destinationId, problem: "behind", detail: `link at revision ${r.synced}, order at ${r.revision}` }
-        : { orderKey: r.orderKey, destinationId: r.destinationId, problem: "total_mismatch", detail: `destination total ${r.linkTotal}, source ${r.total}` },
+        : r.credits < r.refunds
+          ? { orderKey: r.orderKey, destinationId: r.destinationId, problem: "refund_missing", detail: `${r.credits} of ${r.refunds} refunds have a credit document` }
+          : { orderKey: r.orderKey, destinationId: r.destinationId, problem: "total_mismatch", detail: `destination total ${r.linkTotal}, source ${r.total}` },
   );
   return { checked, findings };
 }
@@ -70,6 +91,7 @@ export async function reconcile(env: Env): Promise<ReconcileStats> {
       ordersChecked: checked,
       missing: findings.filter((f) => f.problem === "missing").length,
       behind: findings.filter((f) => f.problem === "behind").length,
+      refundsMissing: findings.filter((f) => f.problem === "refund_missing").length,
       totalMismatch: findings.filter((f) => f.problem === "total_mismatch").length,
       repaired,
       polled,

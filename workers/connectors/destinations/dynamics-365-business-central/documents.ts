@@ -93,7 +93,12 @@ export async function findOrder(ctx: ConnectorContext, cfg: BcConfig, ref: strin
   if (open[0]) return toRef(open[0], "salesOrder", currency, (open[0].status ?? "open").toLowerCase());
   // A shipped and invoiced order is gone from salesOrders; its posted invoice carries the same external document number.
   const posted = await list(ctx, cfg, "salesInvoices", `externalDocumentNumber eq ${literal(ref)}`, BcDocument);
-  return posted[0] ? toRef(posted[0], "salesInvoice", currency, "posted") : null;
+  return posted[0] ? toRef(posted[0], "salesInvoice", currency, postedState(posted[0])) : null;
+}
+
+/** A posted invoice's state: "canceled" once a corrective credit memo reversed it (salesInvoice status Canceled), else "posted". */
+function postedState(doc: BcDocument): string {
+  return doc.status === "Canceled" ? "canceled" : "posted";
 }
 
 export async function findCredit(ctx: ConnectorContext, cfg: BcConfig, ref: string, currency: string): Promise<DocumentRef | null> {
@@ -154,14 +159,7 @@ export async function upsertOrder(ctx: ConnectorContext, cfg: BcConfig, order: O
   const plan = plannedLines(order);
   const notes = [...plan.notes];
   let current = existing ?? (await findOrder(ctx, cfg, ref, currency));
-  if (current?.kind === "salesInvoice") {
-    // Posted: BC allows no edits; later changes arrive as refunds (credit memos).
-    const posted = await read(ctx, cfg, `salesInvoices(${current.id})`, BcDocument);
-    if (posted && floatToMinor(posted.totalAmountIncludingTax, currency) !== order.totals.total) {
-      notes.push({ message: `Posted invoice ${posted.number} totals ${posted.totalAmountIncludingTax} but the order now totals ${order.totals.total} minor units; a posted invoice is changed only by a credit memo` });
-    }
-    return { doc: posted ? toRef(posted, "salesInvoice", currency, "posted") : current, notes };
-  }
+  if (current?.kind === "salesInvoice") return convergePosted(ctx, cfg, order, current, notes);
   const payloads = await linePayloads(ctx, cfg, plan.lines, currency);
   for (let attempt = 1; ; attempt++) {
     try {
@@ -169,8 +167,8 @@ export async function upsertOrder(ctx: ConnectorContext, cfg: BcConfig, order: O
       if (current && !doc) {
         // Gone from salesOrders: deleted (cancelled) or shipped and invoiced in BC itself.
         const again = await findOrder(ctx, cfg, ref, currency);
-        if (again?.kind === "salesInvoice") return { doc: again, notes };
-        if (order.status === "cancelled") return { doc: { ...current, state: "deleted" }, notes };
+        if (again?.kind === "salesInvoice") return convergePosted(ctx, cfg, order, again, notes);
+        if (isCancelled(order)) return { doc: { ...current, state: "deleted" }, notes };
         current = again;
         if (again) doc = await read(ctx, cfg, `salesOrders(${again.id})`, BcDocument, "salesOrderLines");
       }
@@ -178,10 +176,10 @@ export async function upsertOrder(ctx: ConnectorContext, cfg: BcConfig, order: O
         const created = await createOrder(ctx, cfg, order, ref, payloads);
         const kept = await keepFirst(ctx, cfg, "salesOrders", ref);
         doc = kept && kept.id !== created.id ? ((await read(ctx, cfg, `salesOrders(${kept.id})`, BcDocument, "salesOrderLines")) ?? created) : created;
-      } else if (order.status !== "cancelled" && (await convergeLines(ctx, cfg, doc, payloads))) {
+      } else if (!isCancelled(order) && (await convergeLines(ctx, cfg, doc, payloads))) {
         doc = (await read(ctx, cfg, `salesOrders(${doc.id})`, BcDocument, "salesOrderLines")) ?? doc;
       }
-      if (order.status === "cancelled") {
+      if (isCancelled(order)) {
         // BC has no cancelled state for an unposted order: cancelling it is deleting it.
         await remove(ctx, cfg, `salesOrders(${doc.id})`, doc["@odata.etag"] ?? "*");
         notes.push({ message: `Sales order ${doc.number} deleted in Business Central (the order was cancelled)` });
@@ -201,6 +199,45 @@ export async function upsertOrder(ctx: ConnectorContext, cfg: BcConfig, order: O
       throw err;
     }
   }
+}
+
+/**
+ * Cancelled at the source — or voided after completion, which the order's lifecycle keeps as completed while its
+ * financial status says voided (a Lightspeed sale voided at the till).
+ */
+function isCancelled(order: Order): boolean {
+  return order.status === "cancelled" || order.financialStatus === "voided";
+}
+
+/** Cancelled and never refunded: its posted invoice is reversed whole (refunds already reversed what they returned). */
+function reversedWhole(order: Order): boolean {
+  return isCancelled(order) && order.refunds.length === 0 && order.financialStatus !== "refunded" && order.financialStatus !== "partially_refunded";
+}
+
+/**
+ * A posted invoice allows no edits; later changes arrive as refunds (credit memos). An order cancelled without a refund
+ * is reversed whole: Microsoft.NAV.cancel creates and posts the corrective credit memo (a copy of the invoice, status
+ * Corrective, applied to it) and marks the invoice Canceled — BC's "Cancel" of a posted sales invoice (codeunit 1303
+ * "Correct Posted Sales Invoice", CancelPostedInvoice). BC refuses to cancel twice, so the invoice's status is read
+ * first: a redelivered cancellation, or one whose link write was lost after BC's 204, finds it Canceled and stops.
+ * Refunds already reversed the money they returned: such an invoice stays, as the refunded order's record.
+ */
+async function convergePosted(ctx: ConnectorContext, cfg: BcConfig, order: Order, found: DocumentRef, notes: SyncNote[]): Promise<SyncResult> {
+  const currency = order.currency;
+  const posted = await read(ctx, cfg, `salesInvoices(${found.id})`, BcDocument);
+  if (!posted) return { doc: found, notes };
+  if (reversedWhole(order) && posted.status !== "Canceled") {
+    // https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/api-reference/v2.0/resources/dynamics_salesinvoice#bound-actions
+    await action(ctx, cfg, `salesInvoices(${posted.id})`, "cancel", posted["@odata.etag"]);
+    const canceled = (await read(ctx, cfg, `salesInvoices(${posted.id})`, BcDocument)) ?? posted;
+    const memo = (await list(ctx, cfg, "salesCreditMemos", `invoiceId eq ${posted.id} and status eq 'Corrective'`, BcDocument))[0];
+    notes.push({ message: `Posted invoice ${posted.number} cancelled in Business Central by corrective credit memo ${memo?.number ?? "(not listed yet)"} (the order was cancelled)` });
+    return { doc: toRef(canceled, "salesInvoice", currency, postedState(canceled)), notes };
+  }
+  if (posted.status !== "Canceled" && floatToMinor(posted.totalAmountIncludingTax, currency) !== order.totals.total) {
+    notes.push({ message: `Posted invoice ${posted.number} totals ${posted.totalAmountIncludingTax} but the order now totals ${order.totals.total} minor units; a posted invoice is changed only by a credit memo` });
+  }
+  return { doc: toRef(posted, "salesInvoice", currency, postedState(posted)), notes };
 }
 
 // https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/api-reference/v2.0/api/dynamics_salescreditmemo_create

@@ -104,6 +104,21 @@ export async function createPayment(ctx: ConnectorContext, p: PaymentInput, key:
   parse(Payments, res.text, "payment");
 }
 
+/**
+ * operationId deletePayment: POST /Payments/{PaymentID} with components.schemas.PaymentDelete ({"Status":"DELETED"}).
+ * Xero payments are never edited, only created and deleted; deleting one reopens the document it paid
+ * (https://developer.xero.com/documentation/api/accounting/payments#deleting-payments).
+ */
+export async function deletePayment(ctx: ConnectorContext, paymentId: string, key: string): Promise<void> {
+  const res = await ctx.http.send({
+    method: "POST",
+    url: `/Payments/${encodeURIComponent(paymentId)}`,
+    headers: { "content-type": "application/json", "idempotency-key": key },
+    body: JSON.stringify({ Status: "DELETED" }),
+  });
+  parse(Payments, res.text, "deleted payment");
+}
+
 // operationId getCreditNotes with `where` on CreditNoteNumber
 export async function findCreditNote(ctx: ConnectorContext, number: string): Promise<CreditNote | null> {
   const res = await ctx.http.send({ method: "GET", url: "/CreditNotes", query: { where: `Type==${literal("ACCRECCREDIT")} AND CreditNoteNumber==${literal(number)}`, unitdp: 4 } });

@@ -74,6 +74,42 @@ async function applyPayments(ctx: ConnectorContext, cfg: XeroConfig, order: Orde
   return api.getInvoice(ctx, inv.InvoiceID);
 }
 
+/**
+ * A cancelled order's invoice is voided. Xero refuses to void an invoice with payments ("The status VOIDED cannot be
+ * applied to the invoice because it has payments or credit notes allocated to it"), so the payments the mesh recorded
+ * on it (Reference = the tender id, see applyPayments) are deleted first, which reopens it, then it is voided. Each
+ * step reads as done on a retry (a deleted payment leaves the invoice's Payments; a voided invoice is VOIDED), so a
+ * redelivery or a lost link repeats nothing. Refunds already reversed the money (credit notes allocated or paid
+ * out): then the invoice is kept. A payment someone else recorded in Xero is not the mesh's to delete: conflict.
+ */
+async function voidCancelled(ctx: ConnectorContext, order: Order, inv: Invoice, requestId: string, notes: SyncNote[]): Promise<Invoice> {
+  const payments = inv.Payments ?? [];
+  if (cents(inv.AmountCredited) > 0n || (order.refunds.length > 0 && cents(inv.AmountPaid) > 0n)) {
+    notes.push({ message: `Xero: invoice ${inv.InvoiceNumber} kept — refunds already reversed it; the cancellation is carried by its credit notes` });
+    return inv;
+  }
+  const ours = new Set(order.payments.map((p) => p.id));
+  const listed = payments.reduce((n, p) => n + cents(p.Amount), 0n);
+  if (payments.some((p) => !ours.has(p.Reference ?? "")) || listed !== cents(inv.AmountPaid)) {
+    throw new ConnectorError({
+      kind: "conflict",
+      vendorCode: "foreign-payments",
+      message: `Xero invoice ${inv.InvoiceNumber} of a cancelled order has payments OrderMesh did not record; Xero does not void an invoice with payments (remove them in Xero, then retry)`,
+    });
+  }
+  for (const p of payments) {
+    // https://developer.xero.com/documentation/api/accounting/payments#deleting-payments
+    await api.deletePayment(ctx, p.PaymentID, await api.keyFor(requestId, `delete-payment:${p.PaymentID}`));
+  }
+  if (payments.length > 0) {
+    notes.push({ message: `Xero: ${payments.length} payment(s) on invoice ${inv.InvoiceNumber} deleted (order cancelled without refund)`, data: { payments: payments.map((p) => p.PaymentID), amount: centsToNumber(listed) } });
+  }
+  // https://developer.xero.com/documentation/api/accounting/invoices#post-invoices ("Status VOIDED")
+  const voided = await api.updateInvoice(ctx, inv.InvoiceID, { Status: "VOIDED" }, await api.keyFor(requestId, "void"));
+  notes.push({ message: `Xero: invoice ${voided.InvoiceNumber} voided (order cancelled)` });
+  return voided;
+}
+
 async function upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef | null, requestId: string): Promise<SyncResult> {
   const cfg = xeroConfig(ctx);
   const built = buildInvoice(order, cfg);
@@ -102,15 +138,7 @@ async function upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef
     throw new ConnectorError({ kind: "permanent", vendorCode: "parity", message: `Xero computed ${inv.Total} for invoice ${inv.InvoiceNumber}, the source total is ${built.total} minor units` });
   }
   if (order.status === "cancelled" || order.financialStatus === "voided") {
-    if (inv.Status !== "VOIDED") {
-      if (cents(inv.AmountPaid) === 0n && cents(inv.AmountCredited) === 0n) {
-        // https://developer.xero.com/documentation/api/accounting/invoices#post-invoices ("Status VOIDED")
-        inv = await api.updateInvoice(ctx, inv.InvoiceID, { Status: "VOIDED" }, await api.keyFor(requestId, "void"));
-        notes.push({ message: `Xero: invoice ${inv.InvoiceNumber} voided (order cancelled)` });
-      } else {
-        notes.push({ message: `Xero: invoice ${inv.InvoiceNumber} kept — it has payments or credits; the cancellation is carried by its credit notes` });
-      }
-    }
+    if (inv.Status !== "VOIDED") inv = await voidCancelled(ctx, order, inv, requestId, notes);
   } else if (inv.Status !== "VOIDED") {
     inv = await applyPayments(ctx, cfg, order, inv, requestId, notes);
   }

@@ -384,10 +384,35 @@ export function shipAndInvoice(sim: SimContext, company: string, order: Rec): { 
   const invoice = save(sim, company, "salesInvoices", {
     id: invoiceId, number: `PS-INV${sim.store.next(`bc:${company}:salesInvoices:no`, 103001)}`, ...common, invoiceDate: today, postingDate: today, dueDate: today,
     pricesIncludeTax: false, status: "Open", totalAmountExcludingTax: order.totalAmountExcludingTax, totalTaxAmount: order.totalTaxAmount, totalAmountIncludingTax: order.totalAmountIncludingTax, discountAmount: 0,
+    remainingAmount: order.totalAmountIncludingTax,
   });
   for (const l of lines) save(sim, company, "salesInvoiceLines", { ...l, id: crypto.randomUUID(), documentId: invoiceId, shippedQuantity: l.quantity, invoicedQuantity: l.quantity });
   deleteDocument(sim, company, "salesOrders", order);
   return { shipment, invoice };
+}
+
+/**
+ * salesInvoices({id})/Microsoft.NAV.cancel on a posted invoice (APIV2 - Sales Invoices, Cancel → codeunit 1303 "Correct
+ * Posted Sales Invoice"): a corrective credit memo copying the invoice is created and posted — status Corrective,
+ * applied to the invoice (invoiceId / invoiceNumber), same external document number — and the invoice turns Canceled
+ * with nothing remaining. A second cancel is refused with the API page's AlreadyCanceledErr; an invoice that itself
+ * corrects a credit memo (status Corrective) cannot be cancelled either (CancelCorrectiveDocErr).
+ */
+export function cancelInvoice(sim: SimContext, company: string, invoice: Rec): Rec {
+  if (invoice.status === "Canceled") throw new BcError(400, "Application_DialogException", "The invoice cannot be canceled because it has already been canceled.");
+  if (invoice.status === "Corrective") throw new BcError(400, "Application_DialogException", "You cannot cancel this posted sales invoice because it represents a correction of a credit memo.");
+  const today = sim.now().toISOString().slice(0, 10);
+  const memoId = crypto.randomUUID();
+  const memo = save(sim, company, "salesCreditMemos", {
+    id: memoId, number: `PS-CR${sim.store.next(`bc:${company}:postedCreditMemos:no`, 104001)}`,
+    externalDocumentNumber: invoice.externalDocumentNumber, creditMemoDate: today, postingDate: today, dueDate: today,
+    customerId: invoice.customerId, customerNumber: invoice.customerNumber, customerName: invoice.customerName, currencyCode: invoice.currencyCode,
+    invoiceId: invoice.id, invoiceNumber: invoice.number, pricesIncludeTax: invoice.pricesIncludeTax, status: "Corrective",
+    totalAmountExcludingTax: invoice.totalAmountExcludingTax, totalTaxAmount: invoice.totalTaxAmount, totalAmountIncludingTax: invoice.totalAmountIncludingTax, discountAmount: invoice.discountAmount ?? 0,
+  });
+  for (const l of linesOf(sim, company, "salesInvoiceLines", String(invoice.id))) save(sim, company, "salesCreditMemoLines", { ...l, id: crypto.randomUUID(), documentId: memoId });
+  save(sim, company, "salesInvoices", { ...invoice, status: "Canceled", remainingAmount: 0 });
+  return memo;
 }
 
 export { places, text as decimalText, scaled };

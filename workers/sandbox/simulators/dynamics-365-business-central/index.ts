@@ -4,7 +4,7 @@ import type { InspectDocument, SimContext, Simulator } from "../../kit";
 import { addClient, checkBearer, tokenEndpoint } from "../dynamics-365-finance/entra";
 import { ODataSyntaxError, matches, parseFilter } from "../dynamics-365-finance/odata";
 import {
-  BcError, LINE_SET, addLine, all, companies, createCustomer, createDocument, createItem, decimalText, deleteDocument, deleteLine,
+  BcError, LINE_SET, addLine, all, cancelInvoice, companies, createCustomer, createDocument, createItem, decimalText, deleteDocument, deleteLine,
   ensureCompany, get, places, scaled, shipAndInvoice, updateDocument, updateLine, view, type DocKind,
 } from "./company";
 
@@ -120,13 +120,19 @@ async function handle(c: Context, sim: SimContext): Promise<Response> {
   }
   const doc = get(sim, company, kind, top.key);
   if (!doc) return odataError(404, "Internal_RecordNotFound", `The ${kind.replace(/s$/, "")} does not exist. Identification fields and values: Id='${top.key}'`);
-  const editable = kind === "salesOrders" || kind === "salesCreditMemos";
+  // Posted documents (invoices, a posted credit memo such as a corrective one) take no edits.
+  const editable = kind === "salesOrders" || (kind === "salesCreditMemos" && doc.status === "Draft");
 
   if (route.action) {
     const stale = ifMatch(c, doc, false);
     if (stale) return stale;
     if (kind === "salesOrders" && route.action === "shipAndInvoice") {
       shipAndInvoice(sim, company, doc);
+      return new Response(null, { status: 204 });
+    }
+    // https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/api-reference/v2.0/resources/dynamics_salesinvoice#bound-actions
+    if (kind === "salesInvoices" && route.action === "cancel") {
+      cancelInvoice(sim, company, doc);
       return new Response(null, { status: 204 });
     }
     return odataError(400, "BadRequest_MethodNotImplemented", `The action '${route.action}' is not bound to '${kind}'.`);
@@ -198,6 +204,9 @@ export const dynamics365BusinessCentral: Simulator = {
     );
 
     app.all("/v2.0/:tenant/:env/api/v2.0/*", async (c) => {
+      // Read the body before any early answer (401, 429, 405 for a posted document): workerd cannot read a request
+      // after responding.
+      if (c.req.method !== "GET") await c.req.arrayBuffer();
       const auth = checkBearer(c, sim, (aud) => aud === AUDIENCE);
       if (!auth.ok) {
         return odataError(401, "Authentication_InvalidCredentials", "The server has rejected the client credentials.", {

@@ -157,6 +157,13 @@ export function deliver(order: ShopifyOrder, env: MutationEnv): Mutation {
 // https://shopify.dev/docs/api/admin-rest/2024-04/resources/order#post-orders-order-id-cancel
 export function cancel(order: ShopifyOrder, body: CancelBody, env: MutationEnv): Mutation {
   if (order.cancelled_at) throw new SimError(422, { base: ["Order has already been cancelled"] });
+  // "Orders that are paid and have fulfillments can't be canceled" (the endpoint's caveat); since March 2018 any
+  // fulfilled or partially fulfilled order answers an error
+  // (https://shopify.dev/changelog/fulfilled-and-partially-fulfilled-orders-can-no-longer-be-canceled-by-using-the-order-resource).
+  // Shopify's 422 envelope {"errors":{"base":[…]}}; the message's wording is ours.
+  if ((order.fulfillments ?? []).some((f) => f.status === "success")) {
+    throw new SimError(422, { base: ["Cannot cancel an order that has fulfillments (paid and fulfilled orders can't be canceled)"] });
+  }
   const at = nextUpdatedAt(order, env.now);
   order.cancelled_at = at;
   order.closed_at = at;

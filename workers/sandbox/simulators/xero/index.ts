@@ -226,9 +226,12 @@ function editable(d: Rec): boolean {
 function updateInvoice(sim: SimContext, o: Org, tenant: string, d: Rec, body: Rec, unitdp: number): Rec {
   const next: Rec = { ...d };
   if (body.Status === "VOIDED" || body.Status === "DELETED") {
+    // Payments or allocated credit notes hold the invoice whatever its status (a PAID one too): they must be removed
+    // first. Xero's wording, as integrators quote it per status (github.com/eileenmcnaughton/nz.co.fuzion.civixero,
+    // getNotUpdateCandidateResponses).
+    if (!editable(d)) throw new XeroRuleError([`The status ${body.Status} cannot be applied to the invoice because it has payments or credit notes allocated to it.`], body);
     if (body.Status === "VOIDED" && !["AUTHORISED", "SUBMITTED"].includes(String(d.Status))) throw new XeroRuleError(["Invoice not of valid status for modification"], body);
     if (body.Status === "DELETED" && !["DRAFT", "SUBMITTED"].includes(String(d.Status))) throw new XeroRuleError(["Invoice not of valid status for modification"], body);
-    if (!editable(d)) throw new XeroRuleError(["Invoice could not be voided as it has payments or credit notes allocated"], body);
     next.Status = body.Status;
     next.AmountDue = 0;
   } else {
@@ -292,6 +295,32 @@ function payment(sim: SimContext, o: Org, tenant: string, body: Rec): Rec {
   settle(updated, credit);
   sim.store.put(credit ? "creditnotes" : "invoices", key(tenant, String(credit ? target.CreditNoteID : target.InvoiceID)), updated);
   return p;
+}
+
+/**
+ * operationId deletePayment (POST /Payments/{PaymentID}, components.schemas.PaymentDelete): the payment turns DELETED
+ * and leaves the document it paid, which is open again for its amount — a PAID invoice back to AUTHORISED with its
+ * AmountDue restored (https://developer.xero.com/documentation/api/accounting/payments#deleting-payments).
+ */
+function deletePayment(sim: SimContext, tenant: string, p: Rec, body: Rec): Rec {
+  if (body.Status !== "DELETED") throw new XeroRuleError(["Payments cannot be modified, only created and deleted (Status DELETED)"], body);
+  if (p.Status === "DELETED") throw new XeroRuleError(["This payment has already been deleted"], body);
+  const credit = p.CreditNote !== undefined;
+  const ref = (credit ? p.CreditNote : p.Invoice) as Rec;
+  const collection = credit ? "creditnotes" : "invoices";
+  const doc = findDoc(sim, collection, tenant, String(credit ? ref.CreditNoteID : ref.InvoiceID));
+  const deleted: Rec = { ...p, Status: "DELETED", UpdatedDateUTC: msNow(sim) };
+  sim.store.put("payments", key(tenant, String(p.PaymentID)), deleted);
+  if (doc) {
+    const reopened: Rec = { ...doc, Payments: ((doc.Payments as Rec[]) ?? []).filter((x) => x.PaymentID !== p.PaymentID), UpdatedDateUTC: msNow(sim) };
+    if (reopened.Status === "PAID") {
+      reopened.Status = "AUTHORISED";
+      delete reopened.FullyPaidOnDate;
+    }
+    settle(reopened, credit);
+    sim.store.put(collection, key(tenant, String(credit ? doc.CreditNoteID : doc.InvoiceID)), reopened);
+  }
+  return deleted;
 }
 
 function allocate(sim: SimContext, tenant: string, cn: Rec, body: Rec): Rec {
@@ -577,6 +606,19 @@ export const xeroSimulator: Simulator = {
     }));
     app.put("/Payments", writePayments);
     app.post("/Payments", writePayments);
+    // operationId deletePayment: {"Status":"DELETED"} (components.schemas.PaymentDelete), or the spec example's
+    // {"Payments":[{"Status":"DELETED"}]}.
+    app.post("/Payments/:id", (c) => guard(c, (g) => idempotent(c, sim, g.tenant, async () => {
+      const b = await body(c);
+      if (b instanceof Response) return b;
+      const element = Array.isArray(b.Payments) ? (((b.Payments as Rec[])[0] ?? {}) as Rec) : b;
+      const bad = validate("PaymentDelete", element);
+      if (bad.length > 0) return validationError(bad.map((i) => i.message));
+      const p = sim.store.get<Rec>("payments", key(g.tenant, c.req.param("id")));
+      if (!p) return notFound();
+      const r = rules(() => deletePayment(sim, g.tenant, p, element));
+      return r instanceof Response ? r : json(envelope(sim, "Payments", [view(r)]));
+    })));
     app.get("/TaxRates", (c) => guard(c, (g) => json(envelope(sim, "TaxRates", g.o.taxRates.map((t) => ({ ...t, Status: "ACTIVE" }))))));
     app.get("/TrackingCategories", (c) => guard(c, (g) => json(envelope(sim, "TrackingCategories", g.o.tracking.map((t) => ({ Name: t.Name, Status: "ACTIVE", Options: t.Options.map((Name) => ({ Name, Status: "ACTIVE" })) }))))));
     app.get("/Accounts", (c) => guard(c, (g) => json(envelope(sim, "Accounts", g.o.accounts.map((a) => ({ ...a, Status: "ACTIVE" }))))));

@@ -1,0 +1,1 @@
+ALTER TABLE `orders` ADD `refunds` integer DEFAULT 0 NOT NULL;
