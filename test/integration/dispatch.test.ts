@@ -5,7 +5,9 @@ import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConnectorContext, DestinationConnector, DocumentRef } from "../../shared/connector/contract";
 import { ConnectorError } from "../../shared/connector/errors";
+import { handleSyncBatch } from "../../workers/dispatch/consumer";
 import { converge, loadLinks, writeLink } from "../../workers/dispatch/converge";
+import type { OrderIndexRow } from "../../workers/order-actor/messages";
 import { quickbooksOnline } from "../../workers/connectors/destinations/quickbooks-online";
 import { weighedSpice, withIdentity } from "../helpers/orders";
 
@@ -50,5 +52,42 @@ describe("converge", () => {
     const report = await converge(env, connector, ctx, "shop:shop-2001", "dest-bc", order, 1);
     expect(report.written.map((w) => [w.docKey, w.doc.id, w.adopted])).toEqual([["order", "INV-2001", true]]);
     expect(writes).toEqual(["upsert shop-2001 onto INV-2001"]);
+  });
+});
+
+describe("order index rows on the sync queue", () => {
+  const row = (orderKey: string, revision: number, status: string): OrderIndexRow => ({
+    orderKey, connectionId: "idx-src", source: "shopify", sourceOrderId: orderKey.split(":")[1]!, orderNumber: `#${orderKey}`, status,
+    total: 1000 + revision, currency: "CAD", sourceVersion: revision, revision, refunds: revision > 2 ? 1 : 0, sourceUpdatedAt: `2026-11-2${revision}T00:00:00Z`,
+  });
+  function batchOf(bodies: unknown[]) {
+    const calls: string[] = [];
+    const messages = bodies.map((body, i) => ({ id: `idx-${crypto.randomUUID()}`, timestamp: new Date(), body, attempts: 1, ack: () => calls.push(`ack ${i}`), retry: () => calls.push(`retry ${i}`) }));
+    return { batch: { queue: "ordermesh-sync", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown>, calls };
+  }
+  const stored = async (key: string) => env.DB.prepare(`SELECT status, revision, total, refunds FROM orders WHERE order_key = ?`).bind(key).first<{ status: string; revision: number; total: number; refunds: number }>();
+
+  it("writes a batch's rows at once, each order at its newest revision, never back to an older one", async () => {
+    const [a, b] = [`idx-src:${crypto.randomUUID()}`, `idx-src:${crypto.randomUUID()}`];
+    const first = batchOf([{ type: "index", row: row(a, 2, "paid") }, { type: "index", row: row(a, 1, "pending") }, { type: "index", row: row(b, 1, "pending") }]);
+    await handleSyncBatch(first.batch, env);
+    expect(first.calls).toEqual(["ack 0", "ack 1", "ack 2"]);
+    expect(await stored(a)).toEqual({ status: "paid", revision: 2, total: 1002, refunds: 0 });
+    expect(await stored(b)).toEqual({ status: "pending", revision: 1, total: 1001, refunds: 0 });
+    // A late message of an older revision changes nothing; a newer one moves the row on.
+    const later = batchOf([{ type: "index", row: row(a, 1, "pending") }, { type: "index", row: row(b, 3, "refunded") }]);
+    await handleSyncBatch(later.batch, env);
+    expect(await stored(a)).toEqual({ status: "paid", revision: 2, total: 1002, refunds: 0 });
+    expect(await stored(b)).toEqual({ status: "refunded", revision: 3, total: 1003, refunds: 1 });
+  });
+
+  it("records an unreadable message as a failure and acks it beside the batch's index rows", async () => {
+    const key = `idx-src:${crypto.randomUUID()}`;
+    const mixed = batchOf([{ type: "index", row: { ...row(key, 1, "paid"), total: "ten" } }, { type: "index", row: row(key, 1, "paid") }]);
+    await handleSyncBatch(mixed.batch, env);
+    expect(mixed.calls.sort()).toEqual(["ack 0", "ack 1"]);
+    expect(await stored(key)).toMatchObject({ revision: 1, status: "paid" });
+    const poison = await env.DB.prepare(`SELECT message FROM failures WHERE order_key = ?`).bind(`poison:${(mixed.batch.messages[0] as { id: string }).id}`).first<{ message: string }>();
+    expect(poison?.message).toMatch(/unreadable queue message/);
   });
 });

@@ -5,9 +5,10 @@ import { backoff, type SyncOutcome } from "../connection-actor/connection-actor"
 import { connectorContext, destinationsOf, loadConnection } from "../connections";
 import { sourceConnector } from "../connectors/registry";
 import { quarantineEvent } from "../ingest/quarantine";
-import { orderKeyOf, SyncMessage } from "../order-actor/messages";
+import { orderKeyOf, SyncMessage, type OrderIndexRow } from "../order-actor/messages";
 import { sha256Hex } from "../../shared/webhooks/signature";
 import { withDeadline } from "./deadline";
+import { writeIndexRows } from "./index-rows";
 import { recordFailure } from "./failures";
 
 /**
@@ -20,22 +21,40 @@ import { recordFailure } from "./failures";
 const SYNC_DEADLINE_MS = 5_000;
 
 export async function handleSyncBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
-  await Promise.all(batch.messages.map((m) => handleOne(m, env)));
+  const index: Array<{ message: Message<unknown>; row: OrderIndexRow }> = [];
+  const work: Array<Promise<void>> = [];
+  for (const m of batch.messages) {
+    const parsed = SyncMessage.safeParse(m.body);
+    if (!parsed.success) work.push(poison(m, parsed.error.issues.map((i) => i.message).join("; "), env));
+    else if (parsed.data.type === "index") index.push({ message: m, row: parsed.data.row });
+    else work.push(handleOne(m, parsed.data, env));
+  }
+  await Promise.all([indexAll(index, env), ...work]);
 }
 
-async function handleOne(message: Message<unknown>, env: Env): Promise<void> {
-  const parsed = SyncMessage.safeParse(message.body);
-  if (!parsed.success) {
-    // A message that does not parse can never succeed: record it and ack, so it neither blocks nor loops.
-    await recordFailure(env, `poison:${message.id}`, "-", {
-      kind: "permanent",
-      message: `unreadable queue message: ${parsed.error.issues.map((i) => i.message).join("; ")}`,
-      body: JSON.stringify(message.body)?.slice(0, 2000),
-    }, message.attempts);
-    message.ack();
-    return;
+/** A message that does not parse can never succeed: record it and ack, so it neither blocks nor loops. */
+async function poison(message: Message<unknown>, issues: string, env: Env): Promise<void> {
+  await recordFailure(env, `poison:${message.id}`, "-", {
+    kind: "permanent",
+    message: `unreadable queue message: ${issues}`,
+    body: JSON.stringify(message.body)?.slice(0, 2000),
+  }, message.attempts);
+  message.ack();
+}
+
+/** The batch's index rows in one D1 batch; if D1 fails they all come back later. */
+async function indexAll(items: Array<{ message: Message<unknown>; row: OrderIndexRow }>, env: Env): Promise<void> {
+  if (items.length === 0) return;
+  try {
+    await writeIndexRows(env, items.map((i) => i.row));
+    for (const i of items) i.message.ack();
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", scope: "index", msg: `order index not written, retried: ${String((err as Error)?.message ?? err)}`, rows: items.length }));
+    for (const i of items) i.message.retry({ delaySeconds: backoff(i.message.attempts) });
   }
-  const msg = parsed.data;
+}
+
+async function handleOne(message: Message<unknown>, msg: Exclude<SyncMessage, { type: "index" }>, env: Env): Promise<void> {
   try {
     if (msg.type === "fetch") {
       await fetchAndIngest(env, msg);
@@ -110,7 +129,8 @@ export async function ingestFetched(env: Env, connectionId: string, source: stri
 export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   for (const m of batch.messages) {
     const parsed = SyncMessage.safeParse(m.body);
-    const orderKey = parsed.success ? (parsed.data.type === "sync" ? parsed.data.orderKey : `${parsed.data.connectionId}:${parsed.data.sourceOrderId}`) : `poison:${m.id}`;
+    const d = parsed.success ? parsed.data : null;
+    const orderKey = !d ? `poison:${m.id}` : d.type === "sync" ? d.orderKey : d.type === "index" ? d.row.orderKey : `${d.connectionId}:${d.sourceOrderId}`;
     const dest = parsed.success && parsed.data.type === "sync" ? parsed.data.destinationId : "-";
     await recordFailure(env, orderKey, dest, { kind: "retryable", message: "gave up after the queue's retries (dead-lettered)", body: JSON.stringify(m.body).slice(0, 2000) }, m.attempts);
     m.ack();

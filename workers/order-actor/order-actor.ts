@@ -204,7 +204,8 @@ export class OrderActor extends DurableObject<Env> {
       const msg: SyncMessage = { type: "sync", orderKey: state.orderKey, destinationId, revision: state.revision };
       sql.exec(`INSERT INTO outbox (queue, body, created_at) VALUES ('sync', ?, ?)`, JSON.stringify(msg), now);
     }
-    sql.exec(`INSERT INTO outbox (queue, body, created_at) VALUES ('index', ?, ?)`, JSON.stringify({ revision: state.revision }), now);
+    // The order index row rides the sync queue with the syncs (one send); the consumer writes a batch's rows at once.
+    sql.exec(`INSERT INTO outbox (queue, body, created_at) VALUES ('sync', ?, ?)`, JSON.stringify(indexMessage(state)), now);
     if (fromStatus !== state.status && fromStatus !== "new" && state.order) {
       const n: NotifyMessage = {
         orderKey: state.orderKey, orderNumber: state.order.orderNumber, from: fromStatus, to: state.status,
@@ -255,8 +256,9 @@ export class OrderActor extends DurableObject<Env> {
       await this.env.NOTIFY_QUEUE.sendBatch(byQueue.notify.map((r) => ({ body: JSON.parse(String(r.body)) as NotifyMessage, contentType: "json" as const })));
       done.push(...byQueue.notify.map((r) => Number(r.id)));
     }
-    if (byQueue.index.length > 0 && this.state?.order) {
-      await writeIndex(this.env, this.state);
+    if (byQueue.index.length > 0) {
+      // Rows an object queued before index rows rode the sync queue: the current snapshot's row replaces them.
+      if (this.state?.order) await this.env.SYNC_QUEUE.send(indexMessage(this.state), { contentType: "json" });
       done.push(...byQueue.index.map((r) => Number(r.id)));
     }
     if (done.length > 0) sql.exec(`DELETE FROM outbox WHERE id IN (${done.map(() => "?").join(",")})`, ...done);
@@ -353,16 +355,15 @@ function isFullyRefunded(order: Order): boolean {
   return order.totals.total > 0 && refunded >= order.totals.total;
 }
 
-async function writeIndex(env: Env, s: State): Promise<void> {
+/** The snapshot's row in D1's order index, as a sync-queue message. */
+function indexMessage(s: State): SyncMessage {
   const o = s.order!;
-  await env.DB.prepare(
-    `INSERT INTO orders (order_key, connection_id, source, source_order_id, order_number, status, total, currency, source_version, revision, source_updated_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT(order_key) DO UPDATE SET order_number = excluded.order_number, status = excluded.status, total = excluded.total,
-       currency = excluded.currency, source_version = excluded.source_version, revision = excluded.revision,
-       source_updated_at = excluded.source_updated_at, updated_at = excluded.updated_at
-     WHERE excluded.revision >= orders.revision`,
-  )
-    .bind(s.orderKey, o.connectionId, o.source, o.sourceOrderId, o.orderNumber, s.status === "new" ? o.status : s.status, o.totals.total, o.currency, o.sourceVersion, s.revision, o.updatedAt, new Date().toISOString())
-    .run();
+  return {
+    type: "index",
+    row: {
+      orderKey: s.orderKey, connectionId: o.connectionId, source: o.source, sourceOrderId: o.sourceOrderId, orderNumber: o.orderNumber,
+      status: s.status === "new" ? o.status : s.status, total: o.totals.total, currency: o.currency, sourceVersion: o.sourceVersion,
+      revision: s.revision, refunds: o.refunds.length, sourceUpdatedAt: o.updatedAt,
+    },
+  };
 }
