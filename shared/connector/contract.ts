@@ -176,7 +176,11 @@ export interface SourceConnector extends Declaration {
     parse(input: WebhookInput): unknown;
   };
   topics: Record<string, TopicAction>;
-  /** Vendor payload → canonical events; throws NormalizeError when a cent cannot be accounted for. */
+  /**
+   * Vendor payload → canonical events; throws NormalizeError when a cent cannot be accounted for. The events come
+   * back already run through the CanonicalEvent schema (defaults applied; a mismatch is a NormalizeError naming the
+   * connector): ingest does not parse them a second time.
+   */
   normalize(input: NormalizeInput): CanonicalEvent[];
   fetchOrder?(ctx: ConnectorContext, sourceOrderId: string): Promise<CanonicalEvent[]>;
   poll?(ctx: ConnectorContext, cursor: string | null): Promise<PollResult>;

@@ -76,7 +76,7 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
   let events: CanonicalEvent[] = [];
   if (!thin) {
     try {
-      events = connector.normalize({ topic: identity.topic, payload, connectionId, receivedAt, config: conn.config }).map((e) => CanonicalEvent.parse(e));
+      events = connector.normalize({ topic: identity.topic, payload, connectionId, receivedAt, config: conn.config });
     } catch (err) {
       const reason = err instanceof NormalizeError ? err.message : `normalization failed: ${(err as Error).message}`;
       await quarantineEvent(c.env, { connectionId, source, topic: identity.topic, eventId: identity.eventId, reason, raw: text });
