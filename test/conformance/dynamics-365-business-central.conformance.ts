@@ -1,15 +1,14 @@
 // Business Central against its simulator: the destination conformance suite plus BC's ETags, Entra errors, posting and deletes.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient } from "../../shared/connector/http";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import { dynamics365BusinessCentral as bc } from "../../workers/connectors/destinations/dynamics-365-business-central";
 import type { InspectDocument } from "../../workers/sandbox/kit";
-import { SANDBOX, sandbox } from "../helpers/connector-context";
+import { sandbox } from "../helpers/connector-context";
 import { buildOrder, refundOf, stackedDiscounts, weighedSpice, withIdentity } from "../helpers/orders";
 import { bcCreateExample, bcRepresentation } from "../helpers/specs-dynamics";
+import { expectOneDocumentUnderRace, expireTokens, rejection, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "dynamics-365-business-central";
@@ -20,16 +19,8 @@ const credentials = { clientId: `app-${runId}`, clientSecret: `secret-${runId}` 
 let accessToken = "";
 
 function context(opts: { fetch?: typeof fetch; credentials?: Record<string, string>; token?: string } = {}): ConnectorContext {
-  const baseUrl = `${SANDBOX}/${SLUG}`;
-  const creds = opts.credentials ?? credentials;
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...bc.hosts, new URL(baseUrl).host],
-    classify: (res) => bc.classify(res),
-    authorize: (req) => bc.authorize!(req, { credentials: creds, config, accessToken: opts.token ?? accessToken, now: new Date() }),
-    fetch: opts.fetch,
-  });
-  return { http, clock: { now: () => new Date() }, log: { info() {}, warn() {}, error() {} }, connection: { id: `conn-${runId}`, slug: SLUG, config, credentials: creds } };
+  const connection = { id: `conn-${runId}`, slug: SLUG, config, credentials: opts.credentials ?? credentials };
+  return simulatorContext(bc, connection, { token: () => opts.token ?? accessToken, fetch: opts.fetch });
 }
 
 async function refresh(): Promise<void> {
@@ -40,15 +31,6 @@ const api = (rest: string) => `/v2.0/${config.tenantId}/${config.environment}/ap
 
 async function inspect(): Promise<InspectDocument[]> {
   return (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents.filter((d) => (d.raw as { companyId?: string }).companyId === config.companyId);
-}
-
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
 }
 
 const fresh = (order: Order, tag: string): Order => withIdentity(order, `${runId}${tag}`);
@@ -62,9 +44,7 @@ describeDestinationConformance({
   connector: bc,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: refresh,
   sendInvalidPayload: (ctx) =>
     ctx.http.send({ method: "POST", url: api("salesOrders"), headers: { "content-type": "application/json" }, body: JSON.stringify({ ...bcCreateExample(), customerNumber: "10000", notAField: 1 }) }),
@@ -74,17 +54,7 @@ describeDestinationConformance({
 
 describe("Business Central specifics", () => {
   it("keeps one document when two syncs race past \"not found\" (no idempotency key to lean on)", async () => {
-    const ctx = context();
-    const order = fresh(weighedSpice(), "race");
-    const [a, b] = await Promise.all([bc.upsert(ctx, order, null, "rq"), bc.upsert(ctx, order, null, "rq")]);
-    expect(a.doc.id).toBe(b.doc.id);
-    const refund = refundOf(order, `${order.sourceOrderId}-R1`);
-    const [x, y] = await Promise.all([bc.refund(ctx, order, refund, a.doc, "rr"), bc.refund(ctx, order, refund, a.doc, "rr")]);
-    expect(x.doc.id).toBe(y.doc.id);
-    const held = await inspect();
-    expect(held.filter((d) => d.kind === "salesOrder" && d.externalRef === a.doc.externalRef)).toHaveLength(1);
-    expect(held.filter((d) => d.kind === "salesCreditMemo" && d.externalRef === x.doc.externalRef)).toHaveLength(1);
-    expect(held.find((d) => d.id === a.doc.id)!.total).toBe(formatMinor(order.totals.total, order.currency));
+    await expectOneDocumentUnderRace(bc, context(), fresh(weighedSpice(), "race"), () => inspect(), { order: "salesOrder", refund: "salesCreditMemo" });
   });
   it("validates sales order bodies against the vendor representation (unknown property, wrong type)", async () => {
     const ctx = context();

@@ -1,16 +1,15 @@
 // Finance & Operations against its simulator: the destination conformance suite plus entity validation, service protection, states.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient } from "../../shared/connector/http";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import { dynamics365Finance as fo } from "../../workers/connectors/destinations/dynamics-365-finance";
 import { classifyEntra } from "../../workers/connectors/destinations/shared-entra/entra";
 import type { InspectDocument } from "../../workers/sandbox/kit";
 import { SANDBOX, sandbox } from "../helpers/connector-context";
-import { refundOf, weighedSpice, withIdentity } from "../helpers/orders";
+import { weighedSpice, withIdentity } from "../helpers/orders";
 import { foAttributes } from "../helpers/specs-dynamics";
+import { expectOneDocumentUnderRace, expireTokens, rejection, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "dynamics-365-finance";
@@ -22,17 +21,8 @@ const credentials = { clientId: `app-${runId}`, clientSecret: `secret-${runId}` 
 let accessToken = "";
 
 function context(opts: { fetch?: typeof fetch; credentials?: Record<string, string>; config?: Record<string, unknown> } = {}): ConnectorContext {
-  const baseUrl = `${SANDBOX}/${SLUG}`;
-  const creds = opts.credentials ?? credentials;
-  const cfg = { ...config, ...opts.config };
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...fo.hosts, new URL(baseUrl).host],
-    classify: (res) => fo.classify(res),
-    authorize: (req) => fo.authorize!(req, { credentials: creds, config: cfg, accessToken, now: new Date() }),
-    fetch: opts.fetch,
-  });
-  return { http, clock: { now: () => new Date() }, log: { info() {}, warn() {}, error() {} }, connection: { id: `conn-${runId}`, slug: SLUG, config: cfg, credentials: creds } };
+  const connection = { id: `conn-${runId}`, slug: SLUG, config: { ...config, ...opts.config }, credentials: opts.credentials ?? credentials };
+  return simulatorContext(fo, connection, { token: () => accessToken, fetch: opts.fetch });
 }
 
 async function refresh(): Promise<void> {
@@ -41,15 +31,6 @@ async function refresh(): Promise<void> {
 
 async function inspect(): Promise<InspectDocument[]> {
   return (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents.filter((d) => (d.raw as { dataAreaId?: string }).dataAreaId === dataAreaId);
-}
-
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
 }
 
 const post = (ctx: ConnectorContext, set: string, body: unknown) =>
@@ -66,9 +47,7 @@ describeDestinationConformance({
   connector: fo,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: refresh,
   sendInvalidPayload: (ctx) => post(ctx, "SalesOrderHeadersV2", { dataAreaId, OrderingCustomerAccountNumber: "US-001", CurrencyCode: "USD", OrderTotal: 1 }),
   orderKinds: ["SalesOrder"],
@@ -77,17 +56,7 @@ describeDestinationConformance({
 
 describe("Finance & Operations specifics", () => {
   it("keeps one document when two syncs race past \"not found\" (no idempotency key to lean on)", async () => {
-    const ctx = context();
-    const order = fresh(weighedSpice(), "race");
-    const [a, b] = await Promise.all([fo.upsert(ctx, order, null, "rq"), fo.upsert(ctx, order, null, "rq")]);
-    expect(a.doc.id).toBe(b.doc.id);
-    const refund = refundOf(order, `${order.sourceOrderId}-R1`);
-    const [x, y] = await Promise.all([fo.refund(ctx, order, refund, a.doc, "rr"), fo.refund(ctx, order, refund, a.doc, "rr")]);
-    expect(x.doc.id).toBe(y.doc.id);
-    const held = await inspect();
-    expect(held.filter((d) => d.kind === "SalesOrder" && d.externalRef === a.doc.externalRef)).toHaveLength(1);
-    expect(held.filter((d) => d.kind === "CreditNote" && d.externalRef === x.doc.externalRef)).toHaveLength(1);
-    expect(held.find((d) => d.id === a.doc.id)!.total).toBe(formatMinor(order.totals.total, order.currency));
+    await expectOneDocumentUnderRace(fo, context(), fresh(weighedSpice(), "race"), () => inspect(), { order: "SalesOrder", refund: "CreditNote" });
   });
   it("accepts every header attribute Microsoft's entity defines by name and refuses the computed ones", async () => {
     const ctx = context();

@@ -11,6 +11,7 @@ import { authorizationHeader } from "../../workers/connectors/destinations/netsu
 import { SANDBOX, sandbox } from "../helpers/connector-context";
 import { refundOf, stackedDiscounts, unpaidWebOrder, weighedSpice, withIdentity } from "../helpers/orders";
 import { netsuiteFixture, netsuiteSpec } from "../helpers/specs-netsuite";
+import { rejection as failure } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "netsuite";
@@ -35,15 +36,6 @@ function context(opts: { fetch?: typeof fetch; config?: Record<string, unknown>;
 
 async function inspect(): Promise<InspectDocument[]> {
   return (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents;
-}
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
 }
 
 async function lastLoginFailure(): Promise<string> {

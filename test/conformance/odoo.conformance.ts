@@ -1,16 +1,15 @@
 // Odoo against its simulator: the destination suite over XML-RPC (Odoo 18) and JSON-2 (Odoo 19), plus Odoo's own behaviours.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient } from "../../shared/connector/http";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import { odoo } from "../../workers/connectors/destinations/odoo";
 import { encodeMethodCall } from "../../workers/connectors/destinations/odoo/xmlrpc";
 import type { InspectDocument } from "../../workers/sandbox/kit";
 import { SANDBOX, sandbox } from "../helpers/connector-context";
-import { buildOrder, kwdThreeDecimals, refundOf, weighedSpice, withIdentity } from "../helpers/orders";
+import { buildOrder, kwdThreeDecimals, weighedSpice, withIdentity } from "../helpers/orders";
 import { odooFixture } from "../helpers/specs-odoo";
+import { expectOneDocumentUnderRace, rejection, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "odoo";
@@ -25,30 +24,12 @@ const dbs = {
 type DbSpec = (typeof dbs)[keyof typeof dbs];
 
 function context(db: DbSpec, opts: { fetch?: typeof fetch; apiKey?: string } = {}): ConnectorContext {
-  const baseUrl = `${SANDBOX}/${SLUG}`;
   const config = { database: db.name, login: db.login, version: db.version };
-  const credentials = { apiKey: opts.apiKey ?? KEY };
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...odoo.hosts, new URL(baseUrl).host],
-    classify: (res) => odoo.classify(res),
-    authorize: (req) => odoo.authorize!(req, { credentials, config, now: new Date() }),
-    fetch: opts.fetch,
-  });
-  return { http, clock: { now: () => new Date() }, log: { info() {}, warn() {}, error() {} }, connection: { id: `conn-${runId}`, slug: SLUG, config, credentials } };
+  return simulatorContext(odoo, { id: `conn-${runId}`, slug: SLUG, config, credentials: { apiKey: opts.apiKey ?? KEY } }, { fetch: opts.fetch });
 }
 
 async function inspect(db: DbSpec): Promise<InspectDocument[]> {
   return (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents.filter((d) => (d.raw as { database?: string }).database === db.name);
-}
-
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
 }
 
 const fresh = (order: Order, tag: string): Order => withIdentity(order, `${runId}${tag}`);
@@ -87,17 +68,7 @@ for (const db of [dbs.v18, dbs.v19]) {
 
 describe("Odoo specifics", () => {
   it("keeps one document when two syncs race past \"not found\" (no idempotency key to lean on)", async () => {
-    const ctx = context(dbs.v19);
-    const order = fresh(weighedSpice(), "race");
-    const [a, b] = await Promise.all([odoo.upsert(ctx, order, null, "rq"), odoo.upsert(ctx, order, null, "rq")]);
-    expect(a.doc.id).toBe(b.doc.id);
-    const refund = refundOf(order, `${order.sourceOrderId}-R1`);
-    const [x, y] = await Promise.all([odoo.refund(ctx, order, refund, a.doc, "rr"), odoo.refund(ctx, order, refund, a.doc, "rr")]);
-    expect(x.doc.id).toBe(y.doc.id);
-    const held = await inspect(dbs.v19);
-    expect(held.filter((d) => d.kind === "sale.order" && d.externalRef === a.doc.externalRef)).toHaveLength(1);
-    expect(held.filter((d) => d.kind === "account.move" && d.externalRef === x.doc.externalRef)).toHaveLength(1);
-    expect(held.find((d) => d.id === a.doc.id)!.total).toBe(formatMinor(order.totals.total, order.currency));
+    await expectOneDocumentUnderRace(odoo, context(dbs.v19), fresh(weighedSpice(), "race"), () => inspect(dbs.v19), { order: "sale.order", refund: "account.move" });
   });
   it("answers the documentation's JSON-2 search_read example with the documented response", async () => {
     const res = await fetch(`${SANDBOX}/${SLUG}/json/2/res.partner/search_read`, {

@@ -1,8 +1,7 @@
 // QuickBooks Online against its simulator: the destination conformance suite plus QBO's own behaviours.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient, type HttpRequest, type HttpResponse } from "../../shared/connector/http";
+import type { HttpRequest, HttpResponse } from "../../shared/connector/http";
 import { LookupMemo } from "../../shared/connector/memo";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
@@ -11,6 +10,7 @@ import { quickbooksOnline as qbo } from "../../workers/connectors/destinations/q
 import { SANDBOX, sandbox } from "../helpers/connector-context";
 import { buildOrder, refundOf, truncatingScale, unpaidWebOrder, weighedSpice, withIdentity } from "../helpers/orders";
 import { qboFixture } from "../helpers/specs-quickbooks-online";
+import { expireTokens, rejection, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "quickbooks-online";
@@ -22,16 +22,8 @@ const auth = { accessToken: "", refreshToken: client.refreshToken };
 function context(opts: { fetch?: typeof fetch; connectionId?: string; config?: Record<string, unknown>; credentials?: Record<string, string> } = {}): ConnectorContext {
   const config = { realmId, ...opts.config };
   const credentials = opts.credentials ?? { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken: auth.refreshToken };
-  const baseUrl = `${SANDBOX}/${SLUG}`;
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...qbo.hosts, new URL(baseUrl).host],
-    classify: (res) => qbo.classify(res),
-    authorize: (req) => qbo.authorize!(req, { credentials, config, accessToken: auth.accessToken, now: new Date() }),
-    fetch: opts.fetch,
-  });
-  const log = { info() {}, warn() {}, error() {} };
-  return { http, clock: { now: () => new Date() }, log, connection: { id: opts.connectionId ?? `conn-${runId}`, slug: SLUG, config, credentials } };
+  const connection = { id: opts.connectionId ?? `conn-${runId}`, slug: SLUG, config, credentials };
+  return simulatorContext(qbo, connection, { token: () => auth.accessToken, fetch: opts.fetch });
 }
 
 /** Exchanges the current refresh token and keeps the rotated one (as the ConnectionActor does). */
@@ -55,15 +47,6 @@ async function rawPost(ctx: ConnectorContext, entity: string, body: unknown, req
   });
 }
 
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
-}
-
 const fresh = (order: Order, tag: string, number?: string): Order => withIdentity(order, `${runId}${tag}`, number ?? `${runId}${tag}`);
 
 beforeAll(async () => {
@@ -75,9 +58,7 @@ describeDestinationConformance({
   connector: qbo,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: refresh,
   sendInvalidPayload: (ctx) =>
     ctx.http.send({

@@ -1,8 +1,7 @@
 // Sage Intacct against its simulator: the destination conformance suite plus the XML gateway's own behaviours.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient, type HttpResponse } from "../../shared/connector/http";
+import type { HttpResponse } from "../../shared/connector/http";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import { XMLParser } from "fast-xml-parser";
@@ -12,6 +11,7 @@ import { GATEWAY_PATH } from "../../workers/connectors/destinations/sage-intacct
 import { SANDBOX, sandbox } from "../helpers/connector-context";
 import { refundOf, stackedDiscounts, vatInclusive, weighedSpice, withIdentity } from "../helpers/orders";
 import { intacctExample } from "../helpers/specs-intacct";
+import { expireTokens, heldDocument, rejection, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "sage-intacct";
@@ -23,39 +23,19 @@ let session = "";
 function context(opts: { fetch?: typeof fetch; config?: Record<string, unknown>; credentials?: Record<string, string>; seen?: string[] } = {}): ConnectorContext {
   const config = { companyId, ...opts.config };
   const credentials = opts.credentials ?? creds;
-  const baseUrl = `${SANDBOX}/${SLUG}`;
   const inner = opts.fetch ?? fetch;
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...sageIntacct.hosts, new URL(baseUrl).host],
-    classify: (res) => sageIntacct.classify(res),
-    authorize: (req) => sageIntacct.authorize!(req, { credentials, config, accessToken: session, now: new Date() }),
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
-      opts.seen?.push(String(init?.body ?? ""));
-      return inner(input, init);
-    }) as typeof fetch,
-  });
-  return { http, clock: { now: () => new Date() }, log: { info() {}, warn() {}, error() {} }, connection: { id: `conn-${runId}`, slug: SLUG, config, credentials } };
+  const seeing = ((input: RequestInfo | URL, init?: RequestInit) => {
+    opts.seen?.push(String(init?.body ?? ""));
+    return inner(input, init);
+  }) as typeof fetch;
+  return simulatorContext(sageIntacct, { id: `conn-${runId}`, slug: SLUG, config, credentials }, { token: () => session, fetch: seeing });
 }
 
 async function login(): Promise<void> {
   session = (await sageIntacct.refreshAccessToken!(context())).accessToken;
 }
 
-async function held(id: string): Promise<InspectDocument> {
-  const d = (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents.find((x) => x.id === id);
-  expect(d, `document ${id} is held`).toBeDefined();
-  return d!;
-}
-
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
-}
+const held = (id: string): Promise<InspectDocument> => heldDocument(SLUG, id);
 
 const fresh = (order: Order, tag: string): Order => withIdentity(order, `${runId}${tag}`, `${runId}${tag}`);
 
@@ -77,9 +57,7 @@ describeDestinationConformance({
   connector: sageIntacct,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: login,
   sendInvalidPayload: (ctx) =>
     ctx.http.send({ method: "POST", url: GATEWAY_PATH, body: `<?xml version="1.0"?><request><control><senderid>${creds.senderId}</senderid><password>${creds.senderPassword}</password><controlid>x</controlid></control><operation><authentication/><content><function controlid="bad"><create_sotransaction><transactiontype>Sales Order</transactiontype></create_sotransaction></function></content></operation></request>` }),

@@ -1,15 +1,13 @@
 // Salesforce against its simulator: the destination suite plus composite graph rules, External ID upsert, price books, statuses.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient } from "../../shared/connector/http";
-import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import { salesforce as sf } from "../../workers/connectors/destinations/salesforce";
 import type { InspectDocument } from "../../workers/sandbox/kit";
 import { SANDBOX, sandbox } from "../helpers/connector-context";
-import { buildOrder, refundOf, stackedDiscounts, weighedSpice, withIdentity } from "../helpers/orders";
+import { buildOrder, stackedDiscounts, weighedSpice, withIdentity } from "../helpers/orders";
 import { postmanCompositeBody, salesforceFixture } from "../helpers/specs-salesforce";
+import { expectOneDocumentUnderRace, expireTokens, rejection, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "salesforce";
@@ -20,16 +18,8 @@ const credentials = { clientId: `app-${runId}`, clientSecret: `secret-${runId}` 
 let accessToken = "";
 
 function context(opts: { fetch?: typeof fetch; credentials?: Record<string, string> } = {}): ConnectorContext {
-  const baseUrl = `${SANDBOX}/${SLUG}`;
-  const creds = opts.credentials ?? credentials;
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...sf.hosts, new URL(baseUrl).host],
-    classify: (res) => sf.classify(res),
-    authorize: (req) => sf.authorize!(req, { credentials: creds, config, accessToken, now: new Date() }),
-    fetch: opts.fetch,
-  });
-  return { http, clock: { now: () => new Date() }, log: { info() {}, warn() {}, error() {} }, connection: { id: `conn-${runId}`, slug: SLUG, config, credentials: creds } };
+  const connection = { id: `conn-${runId}`, slug: SLUG, config, credentials: opts.credentials ?? credentials };
+  return simulatorContext(sf, connection, { token: () => accessToken, fetch: opts.fetch });
 }
 
 async function refresh(): Promise<void> {
@@ -49,15 +39,6 @@ async function raw(method: "GET" | "POST" | "PATCH", path: string, body?: unknow
   return { status: res.status, json: res.status === 204 ? null : await res.json() };
 }
 
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
-}
-
 const fresh = (order: Order, tag: string): Order => withIdentity(order, `${runId}${tag}`);
 type ErrorArray = Array<{ message: string; errorCode: string }>;
 
@@ -70,9 +51,7 @@ describeDestinationConformance({
   connector: sf,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: refresh,
   // Status must be a value of the restricted picklist: INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST.
   sendInvalidPayload: (ctx) =>
@@ -83,17 +62,7 @@ describeDestinationConformance({
 
 describe("Salesforce specifics", () => {
   it("keeps one document when two syncs race past \"not found\" (no idempotency key to lean on)", async () => {
-    const ctx = context();
-    const order = fresh(weighedSpice(), "race");
-    const [a, b] = await Promise.all([sf.upsert(ctx, order, null, "rq"), sf.upsert(ctx, order, null, "rq")]);
-    expect(a.doc.id).toBe(b.doc.id);
-    const refund = refundOf(order, `${order.sourceOrderId}-R1`);
-    const [x, y] = await Promise.all([sf.refund(ctx, order, refund, a.doc, "rr"), sf.refund(ctx, order, refund, a.doc, "rr")]);
-    expect(x.doc.id).toBe(y.doc.id);
-    const held = await inspect();
-    expect(held.filter((d) => d.kind === "Order" && d.externalRef === a.doc.externalRef)).toHaveLength(1);
-    expect(held.filter((d) => d.kind === "CreditOrder" && d.externalRef === x.doc.externalRef)).toHaveLength(1);
-    expect(held.find((d) => d.id === a.doc.id)!.total).toBe(formatMinor(order.totals.total, order.currency));
+    await expectOneDocumentUnderRace(sf, context(), fresh(weighedSpice(), "race"), () => inspect(), { order: "Order", refund: "CreditOrder" });
   });
   it("upserts the REST guide's Account example by External ID: 201 created, then 200 updated", async () => {
     const body = salesforceFixture<Record<string, unknown>>("upsert_account.request.json");

@@ -1,14 +1,13 @@
 // SAP Business One against its simulator: the destination conformance suite plus sessions, NumAtCard lookup, Close/Cancel.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient } from "../../shared/connector/http";
 import type { Order } from "../../shared/model/order";
 import type { InspectDocument } from "../../workers/sandbox/kit";
 import { sapBusinessOne as b1 } from "../../workers/connectors/destinations/sap-business-one";
-import { SANDBOX, sandbox } from "../helpers/connector-context";
+import { sandbox } from "../helpers/connector-context";
 import { refundOf, stackedDiscounts, unpaidWebOrder, weighedSpice, withIdentity } from "../helpers/orders";
 import { b1PostmanRequest, b1Sample } from "../helpers/specs-sap";
+import { expireTokens, rejection as failure, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "sap-business-one";
@@ -18,16 +17,8 @@ const session = { accessToken: "" };
 
 function context(opts: { fetch?: typeof fetch; config?: Record<string, unknown>; accessToken?: string; connectionId?: string } = {}): ConnectorContext {
   const config = { companyDB: "SBODEMOUS", ...opts.config };
-  const baseUrl = `${SANDBOX}/${SLUG}`;
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...b1.hosts, new URL(baseUrl).host],
-    classify: (res) => b1.classify(res),
-    authorize: (req) => b1.authorize!(req, { credentials, config, accessToken: opts.accessToken ?? session.accessToken, now: new Date() }),
-    fetch: opts.fetch,
-  });
-  const log = { info() {}, warn() {}, error() {} };
-  return { http, clock: { now: () => new Date() }, log, connection: { id: opts.connectionId ?? `conn-${runId}`, slug: SLUG, config, credentials } };
+  const connection = { id: opts.connectionId ?? `conn-${runId}`, slug: SLUG, config, credentials };
+  return simulatorContext(b1, connection, { token: () => opts.accessToken ?? session.accessToken, fetch: opts.fetch });
 }
 
 /** Logs in as the ConnectionActor would and keeps the session for the next contexts. */
@@ -39,15 +30,6 @@ async function inspect(): Promise<InspectDocument[]> {
   return (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents;
 }
 
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
-}
-
 const fresh = (order: Order, tag: string): Order => withIdentity(order, `${runId}${tag}`);
 
 beforeAll(login);
@@ -56,9 +38,7 @@ describeDestinationConformance({
   connector: b1,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: login,
   sendInvalidPayload: (ctx) => ctx.http.send({ method: "POST", url: "/b1s/v1/Orders", headers: { "content-type": "application/json" }, body: JSON.stringify({ CardCode: "C20000", DocDueDate: "2026-05-01", ShopifyOrderId: "1", DocumentLines: [{ ItemCode: "A00001", Quantity: "1" }] }) }),
   orderKinds: ["Orders", "Invoices"],

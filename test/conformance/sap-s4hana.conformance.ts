@@ -1,14 +1,13 @@
 // SAP S/4HANA against its simulator: the destination conformance suite plus CSRF, EDMX validation, ETags and rejections.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient } from "../../shared/connector/http";
 import type { Order } from "../../shared/model/order";
 import type { InspectDocument } from "../../workers/sandbox/kit";
 import { sapS4hana as s4 } from "../../workers/connectors/destinations/sap-s4hana";
 import { SANDBOX, sandbox } from "../helpers/connector-context";
 import { refundOf, stackedDiscounts, unpaidWebOrder, weighedSpice, withIdentity } from "../helpers/orders";
 import { salesOrderEdmx } from "../helpers/specs-sap";
+import { expireTokens, rejection as failure, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "sap-s4hana";
@@ -19,16 +18,7 @@ const csrf = { accessToken: "" };
 
 function context(opts: { fetch?: typeof fetch; config?: Record<string, unknown>; accessToken?: string } = {}): ConnectorContext {
   const config = { ...opts.config };
-  const baseUrl = `${SANDBOX}/${SLUG}`;
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...s4.hosts, new URL(baseUrl).host],
-    classify: (res) => s4.classify(res),
-    authorize: (req) => s4.authorize!(req, { credentials, config, accessToken: opts.accessToken ?? csrf.accessToken, now: new Date() }),
-    fetch: opts.fetch,
-  });
-  const log = { info() {}, warn() {}, error() {} };
-  return { http, clock: { now: () => new Date() }, log, connection: { id: `conn-${runId}`, slug: SLUG, config, credentials } };
+  return simulatorContext(s4, { id: `conn-${runId}`, slug: SLUG, config, credentials }, { token: () => opts.accessToken ?? csrf.accessToken, fetch: opts.fetch });
 }
 
 /** The CSRF handshake as the ConnectionActor runs it. */
@@ -38,15 +28,6 @@ async function fetchToken(): Promise<void> {
 
 async function inspect(): Promise<InspectDocument[]> {
   return (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents;
-}
-
-async function failure(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
 }
 
 /** Property facets read straight from SAP's EDMX text (independently of the simulator's parser). */
@@ -81,9 +62,7 @@ describeDestinationConformance({
   connector: s4,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: fetchToken,
   sendInvalidPayload: (ctx) => ctx.http.send({ method: "POST", url: `${SERVICE}/A_SalesOrder`, headers: { "content-type": "application/json" }, body: JSON.stringify({ ...minimal(), ShopifyOrderId: "1" }) }),
   orderKinds: ["A_SalesOrder"],

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
 import { ConnectorError } from "../../shared/connector/errors";
-import { HttpClient, type HttpResponse } from "../../shared/connector/http";
+import type { HttpResponse } from "../../shared/connector/http";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import type { InspectDocument } from "../../workers/sandbox/kit";
@@ -13,9 +13,10 @@ import { xeroConfig } from "../../workers/connectors/destinations/xero/config";
 import { buildInvoice } from "../../workers/connectors/destinations/xero/mapping";
 import type { InvoicePayload } from "../../workers/connectors/destinations/xero/schemas";
 import { Coalescer } from "../../workers/connection-actor/batcher";
-import { SANDBOX, sandbox } from "../helpers/connector-context";
+import { sandbox } from "../helpers/connector-context";
 import { buildOrder, kwdThreeDecimals, refundOf, stackedDiscounts, unpaidWebOrder, weighedSpice, withIdentity } from "../helpers/orders";
 import { xero400Example } from "../helpers/specs-xero";
+import { expireTokens, heldDocument, rejection, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const SLUG = "xero";
@@ -33,20 +34,12 @@ interface Seen {
 function context(opts: { fetch?: typeof fetch; config?: Record<string, unknown>; credentials?: Record<string, string>; seen?: Seen[] } = {}): ConnectorContext {
   const config = { tenantId, ...opts.config };
   const credentials = opts.credentials ?? { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken: auth.refreshToken };
-  const baseUrl = `${SANDBOX}/${SLUG}`;
   const inner = opts.fetch ?? fetch;
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...xero.hosts, new URL(baseUrl).host],
-    classify: (res) => xero.classify(res),
-    authorize: (req) => xero.authorize!(req, { credentials, config, accessToken: auth.accessToken, now: new Date() }),
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
-      opts.seen?.push({ method: init?.method ?? "GET", url: String(input), headers: new Headers(init?.headers) });
-      return inner(input, init);
-    }) as typeof fetch,
-  });
-  const log = { info() {}, warn() {}, error() {} };
-  return { http, clock: { now: () => new Date() }, log, connection: { id: `conn-${runId}`, slug: SLUG, config, credentials } };
+  const seeing = ((input: RequestInfo | URL, init?: RequestInit) => {
+    opts.seen?.push({ method: init?.method ?? "GET", url: String(input), headers: new Headers(init?.headers) });
+    return inner(input, init);
+  }) as typeof fetch;
+  return simulatorContext(xero, { id: `conn-${runId}`, slug: SLUG, config, credentials }, { token: () => auth.accessToken, fetch: seeing });
 }
 
 async function refresh(): Promise<void> {
@@ -59,20 +52,7 @@ async function inspect(): Promise<InspectDocument[]> {
   return (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents;
 }
 
-async function held(id: string): Promise<InspectDocument> {
-  const d = (await inspect()).find((x) => x.id === id);
-  expect(d, `document ${id} is held`).toBeDefined();
-  return d!;
-}
-
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
-}
+const held = (id: string): Promise<InspectDocument> => heldDocument(SLUG, id);
 
 const fresh = (order: Order, tag: string): Order => withIdentity(order, `${runId}${tag}`, `${runId}${tag}`);
 
@@ -87,9 +67,7 @@ describeDestinationConformance({
   connector: xero,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: refresh,
   sendInvalidPayload: (ctx) =>
     ctx.http.send({

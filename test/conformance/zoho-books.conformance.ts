@@ -1,7 +1,6 @@
 // Zoho Books against its simulator: the destination conformance suite plus Zoho's own behaviours (DCs, errors, adjustment).
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConnectorContext } from "../../shared/connector/contract";
-import { ConnectorError } from "../../shared/connector/errors";
 import { HttpClient, type HttpResponse } from "../../shared/connector/http";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
@@ -13,6 +12,7 @@ import { taxRates } from "../../workers/connectors/destinations/zoho-books/mappi
 import { ZohoConfig } from "../../workers/connectors/destinations/zoho-books/config";
 import { SANDBOX, sandbox } from "../helpers/connector-context";
 import { buildOrder, refundOf, stackedDiscounts, unpaidWebOrder, weighedSpice, withIdentity } from "../helpers/orders";
+import { expireTokens, heldDocument, rejection, simulatorContext } from "./conformance-kit";
 import { describeDestinationConformance } from "./destination-suite";
 
 const fixtures = import.meta.glob("../../../shared/specs/zoho-books/*.json", { eager: true, import: "default" }) as Record<string, unknown>;
@@ -39,39 +39,19 @@ interface Seen {
 function context(opts: { fetch?: typeof fetch; config?: Record<string, unknown>; credentials?: Record<string, string>; seen?: Seen[] } = {}): ConnectorContext {
   const config = { organizationId: orgId, taxes: taxConfig, ...opts.config };
   const credentials = opts.credentials ?? { clientId: client.clientId, clientSecret: client.clientSecret, refreshToken: client.refreshToken };
-  const baseUrl = `${SANDBOX}/${SLUG}`;
   const inner = opts.fetch ?? fetch;
-  const http = new HttpClient({
-    baseUrl,
-    allowedHosts: [...zohoBooks.hosts, new URL(baseUrl).host],
-    classify: (res) => zohoBooks.classify(res),
-    authorize: (req) => zohoBooks.authorize!(req, { credentials, config, accessToken, now: new Date() }),
-    fetch: ((input: RequestInfo | URL, init?: RequestInit) => {
-      opts.seen?.push({ method: init?.method ?? "GET", url: String(input), headers: new Headers(init?.headers) });
-      return inner(input, init);
-    }) as typeof fetch,
-  });
-  return { http, clock: { now: () => new Date() }, log: { info() {}, warn() {}, error() {} }, connection: { id: `conn-${runId}`, slug: SLUG, config, credentials } };
+  const seeing = ((input: RequestInfo | URL, init?: RequestInit) => {
+    opts.seen?.push({ method: init?.method ?? "GET", url: String(input), headers: new Headers(init?.headers) });
+    return inner(input, init);
+  }) as typeof fetch;
+  return simulatorContext(zohoBooks, { id: `conn-${runId}`, slug: SLUG, config, credentials }, { token: () => accessToken, fetch: seeing });
 }
 
 async function refresh(): Promise<void> {
   accessToken = (await zohoBooks.refreshAccessToken!(context())).accessToken;
 }
 
-async function held(id: string): Promise<InspectDocument> {
-  const d = (await sandbox<{ documents: InspectDocument[] }>(`/_inspect/${SLUG}`)).documents.find((x) => x.id === id);
-  expect(d, `document ${id} is held`).toBeDefined();
-  return d!;
-}
-
-async function rejection(p: Promise<unknown>): Promise<ConnectorError> {
-  const err = await p.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(ConnectorError);
-  return err as ConnectorError;
-}
+const held = (id: string): Promise<InspectDocument> => heldDocument(SLUG, id);
 
 function response(status: number, body: unknown, headers: Record<string, string> = {}): HttpResponse {
   const text = JSON.stringify(body);
@@ -94,9 +74,7 @@ describeDestinationConformance({
   connector: zohoBooks,
   runId,
   context: async ({ fetch: f }) => context({ fetch: f }),
-  expireAuth: async () => {
-    await sandbox(`/_faults/${SLUG}`, { expireTokens: true });
-  },
+  expireAuth: expireTokens(SLUG),
   restoreAuth: refresh,
   sendInvalidPayload: (ctx) =>
     ctx.http.send({ method: "POST", url: "/invoices", query: { organization_id: orgId }, headers: { "content-type": "application/json" }, body: JSON.stringify({ customer_id: "460000000000100", line_items: [] }) }),

@@ -1,28 +1,19 @@
 // Shopify → Finance & Operations through the whole mesh: one sales order (header + lines) under duplicates and a 429
 // storm of service protection, one credit note for the refund, and the ship date confirmed when the order ships.
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
 import { DEMO_CONNECTIONS } from "../../workers/demo";
-import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
-import { shopifyOrder } from "../helpers/shopify-fixtures";
+import { eventually } from "../helpers/mesh";
+import { destinationScenario } from "../helpers/destination-scenario";
 
 const SLUG = "dynamics-365-finance";
-const id = 7_400_000_000 + Math.floor(Math.random() * 90_000_000);
-const ref = `#${id}`;
+const s = destinationScenario(SLUG, 7_400_000_000);
+const { ref } = s;
 const dataAreaId = String((DEMO_CONNECTIONS[SLUG]!.config as { dataAreaId: string }).dataAreaId);
-let deliverNew: () => Promise<void>;
 let refundRef = "-";
 
-beforeAll(async () => {
-  await connect(["shopify"], [SLUG]);
-  deliverNew = await newDeliveries("shopify");
-});
-
-const mine = async (kind: string, reference: string): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => d.kind === kind && d.externalRef === reference);
-const orderDocs = () => mine("SalesOrder", ref);
-const credits = () => mine("CreditNote", refundRef);
-
-type ShopifyRefunds = { refunds?: Array<{ id: number; transactions: Array<{ amount: string }> }> };
+const orderDocs = () => s.docs(["SalesOrder"], (r) => r === ref);
+const credits = () => s.docs(["CreditNote"], (r) => r === refundRef);
 
 describe("Shopify → Dynamics 365 Finance & Operations", () => {
   let total = 0;
@@ -30,11 +21,7 @@ describe("Shopify → Dynamics 365 Finance & Operations", () => {
   let firstLine = 0;
 
   it("a paid web order becomes exactly one sales order with the source total", async () => {
-    const order = shopifyOrder(id, { updated_at: new Date().toISOString() });
-    firstLine = (order.line_items as Array<{ id: number }>)[0]!.id;
-    total = toMinor(String(order.total_price), String(order.currency));
-    await sandbox("/_seed/shopify/orders", order);
-    await deliverNew();
+    ({ total, firstLine } = await s.seedOrder());
     const docs = await eventually(async () => {
       const d = await orderDocs();
       return d.length > 0 && toMinor(d[0]!.total, d[0]!.currency) === total ? d : undefined;
@@ -44,22 +31,16 @@ describe("Shopify → Dynamics 365 Finance & Operations", () => {
   });
 
   it("duplicate webhooks and a 429 storm still leave one document", async () => {
-    const again = (await webhooks("shopify")).filter((d) => d.body.includes(String(id)));
-    expect(again.length).toBeGreaterThan(0);
-    for (const d of again) expect((await post(d)).status).toBe(200);
+    await s.redeliver();
     // Every query and keyed write of this legal entity names it in the URL.
-    await sandbox(`/_faults/${SLUG}`, { rateLimited: 2, retryAfterSeconds: 1, match: dataAreaId });
-    const refunded = await sandbox<{ order?: ShopifyRefunds } & ShopifyRefunds>(`/shopify/_sim/orders/${id}/refund`, { lines: [{ id: firstLine, quantity: 1 }] });
-    const last = ((refunded.order ?? refunded).refunds ?? []).at(-1)!;
-    refundTotal = last.transactions.reduce((n, t) => n + toMinor(t.amount, "USD"), 0);
-    refundRef = `R${last.id}`;
-    await deliverNew();
+    const refund = await s.refundDuringStorm(firstLine, dataAreaId);
+    refundTotal = refund.total;
+    refundRef = `R${refund.id}`;
     await eventually(async () => {
       const c = await credits();
       return c.length > 0 && toMinor(c[0]!.total, c[0]!.currency) === refundTotal;
     }, 30_000, "the credit note after the 429 storm");
-    const faults = await sandbox<{ rateLimited?: number }>(`/_faults/${SLUG}`);
-    expect(faults.rateLimited ?? 0).toBe(0);
+    expect(await s.rateLimitLeft()).toBe(0);
     expect(await orderDocs()).toHaveLength(1);
   });
 
@@ -72,8 +53,7 @@ describe("Shopify → Dynamics 365 Finance & Operations", () => {
   });
 
   it("the shipment sets the confirmed ship date of the sales order", async () => {
-    await sandbox(`/shopify/_sim/orders/${id}/fulfill`, { trackingNumber: "1Z999AA10123456784", trackingCompany: "UPS" });
-    await deliverNew();
+    await s.ship();
     const shipped = await eventually(async () => {
       const d = (await orderDocs())[0];
       return d && (d.raw as { ConfirmedShippingDate: string | null }).ConfirmedShippingDate ? d : undefined;

@@ -1,26 +1,16 @@
 // Shopify → SAP S/4HANA through the whole mesh: one sales order (PurchaseOrderByCustomer = order number) under duplicates
 // and a 429 storm, a credit memo request for the refund; shipments are S/4's own deliveries, not OrderMesh's.
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
-import { shopifyOrder } from "../helpers/shopify-fixtures";
+import { eventually } from "../helpers/mesh";
+import { destinationScenario } from "../helpers/destination-scenario";
 
-const SLUG = "sap-s4hana";
-const id = 7_300_000_000 + Math.floor(Math.random() * 90_000_000);
-const ref = `#${id}`;
-let deliverNew: () => Promise<void>;
+const s = destinationScenario("sap-s4hana", 7_300_000_000);
+const { id, ref } = s;
 
-beforeAll(async () => {
-  await connect(["shopify"], [SLUG]);
-  deliverNew = await newDeliveries("shopify");
-});
-
-const SALES = ["A_SalesOrder"];
-const orderDocs = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => SALES.includes(d.kind) && d.externalRef === ref);
-const credits = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => d.kind === "A_CreditMemoRequest" && d.externalRef.startsWith(`${ref} R`));
-
-type ShopifyRefunds = { refunds?: Array<{ transactions: Array<{ amount: string }> }> };
+const orderDocs = () => s.docs(["A_SalesOrder"], (r) => r === ref);
+const credits = () => s.docs(["A_CreditMemoRequest"], (r) => r.startsWith(`${ref} R`));
 
 describe("Shopify → SAP S/4HANA", () => {
   let total = 0;
@@ -28,11 +18,7 @@ describe("Shopify → SAP S/4HANA", () => {
   let firstLine = 0;
 
   it("a paid web order becomes exactly one sales order with the source total", async () => {
-    const order = shopifyOrder(id, { updated_at: new Date().toISOString() });
-    firstLine = (order.line_items as Array<{ id: number }>)[0]!.id;
-    total = toMinor(String(order.total_price), String(order.currency));
-    await sandbox("/_seed/shopify/orders", order);
-    await deliverNew();
+    ({ total, firstLine } = await s.seedOrder());
     const docs = await eventually(async () => ((await orderDocs()).length > 0 ? orderDocs() : undefined), 20_000, "the S/4HANA sales order");
     expect(docs).toHaveLength(1);
     expect(docs[0]!.kind).toBe("A_SalesOrder");
@@ -43,18 +29,11 @@ describe("Shopify → SAP S/4HANA", () => {
   });
 
   it("duplicate webhooks and a 429 storm still leave one document (S/4 is searched by customer reference before any create)", async () => {
-    // Every webhook of this order again, byte for byte, as Shopify redelivers them.
-    const mine = (await webhooks("shopify")).filter((d) => d.body.includes(String(id)));
-    expect(mine.length).toBeGreaterThan(0);
-    for (const d of mine) expect((await post(d)).status).toBe(200);
-    await sandbox(`/_faults/${SLUG}`, { rateLimited: 2, retryAfterSeconds: 1, match: `%23${id}` });
+    await s.redeliver();
     // A refund of one line makes the mesh write again while the storm lasts (the rest is shipped below).
-    const refunded = await sandbox<{ order?: ShopifyRefunds } & ShopifyRefunds>(`/shopify/_sim/orders/${id}/refund`, { lines: [{ id: firstLine, quantity: 1 }] });
-    refundTotal = ((refunded.order ?? refunded).refunds ?? []).at(-1)!.transactions.reduce((n, t) => n + toMinor(t.amount, "USD"), 0);
-    await deliverNew();
+    refundTotal = (await s.refundDuringStorm(firstLine, `%23${id}`)).total;
     await eventually(async () => (await credits()).length > 0, 30_000, "the credit memo request after the 429 storm");
-    const faults = await sandbox<{ rateLimited?: number }>(`/_faults/${SLUG}`);
-    expect(faults.rateLimited ?? 0).toBe(0);
+    expect(await s.rateLimitLeft()).toBe(0);
     expect(await orderDocs()).toHaveLength(1);
   });
 
@@ -72,8 +51,7 @@ describe("Shopify → SAP S/4HANA", () => {
     const revision = async () =>
       (await env.DB.prepare(`SELECT synced_version FROM links WHERE order_key = ? AND doc_key = 'order'`).bind(`demo-shopify:${id}`).first<{ synced_version: number }>())?.synced_version ?? 0;
     const synced = await revision();
-    await sandbox(`/shopify/_sim/orders/${id}/fulfill`, { trackingNumber: "1Z999AA10123456784", trackingCompany: "UPS" });
-    await deliverNew();
+    await s.ship();
     // The shipment is synced (the link moves to the new revision): the S/4 document is converged, not duplicated.
     await eventually(async () => (await revision()) > synced, 20_000, "the shipment's sync");
     const after = (await orderDocs())[0]!;

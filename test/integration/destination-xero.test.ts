@@ -2,34 +2,20 @@
 // credit note for the refund (Xero invoices track no shipment: the shipment leaves them as they are); a paid order
 // cancelled without a refund: its payments deleted and its invoice voided, once, under redelivery and a lost link.
 import { env, runInDurableObject } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { adminFetch, connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
-import { shopifyOrder } from "../helpers/shopify-fixtures";
+import { adminFetch, eventually, inspect, post, sandbox, webhooks } from "../helpers/mesh";
+import { destinationScenario } from "../helpers/destination-scenario";
 import { ConnectionActor } from "../../workers/connection-actor/connection-actor";
 
 const SLUG = "xero";
 /** The demo connection's tenant (workers/demo.ts). */
 const TENANT = "2f9c0a52-5c1b-4d3e-9e3b-7d1a5b8c0d11";
-const id = 7_300_000_000 + Math.floor(Math.random() * 90_000_000);
-const ref = `#${id}`;
-let deliverNew: () => Promise<void>;
+const s = destinationScenario(SLUG, 7_300_000_000);
+const { id, ref, deliverNew } = s;
 
-beforeAll(async () => {
-  await connect(["shopify"], [SLUG]);
-  deliverNew = await newDeliveries("shopify");
-});
-
-const orderDocs = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => ["Invoice"].includes(d.kind) && d.externalRef === ref);
-const credits = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => ["CreditNote"].includes(d.kind) && d.externalRef.startsWith(`${ref}-R`));
-
-/** The revision this destination's order link was last converged to. */
-async function syncedVersion(): Promise<number> {
-  const row = await env.DB.prepare("SELECT synced_version AS v FROM links WHERE order_key = ? AND destination_connection_id = ? AND doc_key = 'order'").bind(`demo-shopify:${id}`, `demo-${SLUG}`).first<{ v: number }>();
-  return row?.v ?? 0;
-}
-
-type ShopifyRefunds = { refunds?: Array<{ transactions: Array<{ amount: string }> }> };
+const orderDocs = () => s.docs(["Invoice"], (r) => r === ref);
+const credits = () => s.docs(["CreditNote"], (r) => r.startsWith(`${ref}-R`));
 
 describe("Shopify → Xero", () => {
   let total = 0;
@@ -37,11 +23,7 @@ describe("Shopify → Xero", () => {
   let firstLine = 0;
 
   it("a paid order becomes exactly one ACCREC invoice with the source total", async () => {
-    const order = shopifyOrder(id, { updated_at: new Date().toISOString() });
-    total = toMinor(String(order.total_price), String(order.currency));
-    firstLine = (order.line_items as Array<{ id: number }>)[0]!.id;
-    await sandbox("/_seed/shopify/orders", order);
-    await deliverNew();
+    ({ total, firstLine } = await s.seedOrder());
     const docs = await eventually(async () => ((await orderDocs()).length > 0 ? orderDocs() : undefined), 20_000, "the Xero document");
     expect(docs).toHaveLength(1);
     expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(total);
@@ -50,19 +32,13 @@ describe("Shopify → Xero", () => {
   });
 
   it("duplicate webhooks and a 429 storm still leave one document", async () => {
-    const mine = (await webhooks("shopify")).filter((d) => d.body.includes(String(id)));
-    expect(mine.length).toBeGreaterThan(0);
-    for (const d of mine) expect((await post(d)).status).toBe(200);
-    const before = await sandbox<{ throttled?: number }>(`/_stats/${SLUG}`);
-    await sandbox(`/_faults/${SLUG}`, { rateLimited: 2, retryAfterSeconds: 1, match: TENANT });
+    await s.redeliver();
+    const before = await s.throttled();
     // A refund of one line makes the mesh write again while the storm lasts (the rest is shipped below).
-    const refunded = await sandbox<{ order?: ShopifyRefunds } & ShopifyRefunds>(`/shopify/_sim/orders/${id}/refund`, { lines: [{ id: firstLine, quantity: 1 }] });
-    refundTotal = ((refunded.order ?? refunded).refunds ?? []).at(-1)!.transactions.reduce((n, t) => n + toMinor(t.amount, "USD"), 0);
-    await deliverNew();
+    refundTotal = (await s.refundDuringStorm(firstLine, TENANT)).total;
     await eventually(async () => (await credits()).length > 0, 30_000, "the credit document after the 429 storm");
-    const after = await sandbox<{ throttled?: number }>(`/_stats/${SLUG}`);
-    expect((after.throttled ?? 0) - (before.throttled ?? 0)).toBeGreaterThanOrEqual(1);
-    expect((await sandbox<{ rateLimited?: number }>(`/_faults/${SLUG}`)).rateLimited ?? 0).toBe(0);
+    expect((await s.throttled()) - before).toBeGreaterThanOrEqual(1);
+    expect(await s.rateLimitLeft()).toBe(0);
     expect(await orderDocs()).toHaveLength(1);
   });
 
@@ -75,11 +51,10 @@ describe("Shopify → Xero", () => {
   });
 
   it("the shipment leaves one paid invoice and one credit note", async () => {
-    const beforeShip = await syncedVersion();
-    await sandbox(`/shopify/_sim/orders/${id}/fulfill`, { trackingNumber: "1Z999AA10123456784", trackingCompany: "UPS" });
-    await deliverNew();
+    const beforeShip = await s.syncedVersion();
+    await s.ship();
     // The mesh converged the document to the shipped order: its link holds a newer revision.
-    await eventually(async () => (await syncedVersion()) > beforeShip, 20_000, "the fulfillment synced");
+    await eventually(async () => (await s.syncedVersion()) > beforeShip, 20_000, "the fulfillment synced");
     expect(await orderDocs()).toHaveLength(1);
     expect(await credits()).toHaveLength(1);
     expect(toMinor((await orderDocs())[0]!.total, "USD")).toBe(total);
@@ -126,10 +101,7 @@ describe("Shopify → Xero: a paid order cancelled without a refund", () => {
   let total = 0;
 
   it("the paid order's invoice carries the mesh's payment", async () => {
-    const order = shopifyOrder(cid, { updated_at: new Date().toISOString() });
-    total = toMinor(String(order.total_price), String(order.currency));
-    await sandbox("/_seed/shopify/orders", order);
-    await deliverNew();
+    ({ total } = await s.seedOrder(cid));
     const inv = await eventually(async () => (await invoices()).find((d) => (d.raw as { Status: string }).Status === "PAID"), 20_000, "the paid invoice");
     expect(toMinor(inv.total, inv.currency)).toBe(total);
     const p = await payments();

@@ -1,32 +1,15 @@
 // Shopify → Zoho Books through the whole mesh: one invoice (with its customer payment) per order under duplicate webhooks and a 429 storm, one
 // credit note for the refund (Zoho invoices track no shipment).
-import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { connect, eventually, inspect, type InspectDoc, newDeliveries, post, sandbox, webhooks } from "../helpers/mesh";
-import { shopifyOrder } from "../helpers/shopify-fixtures";
+import { eventually } from "../helpers/mesh";
+import { destinationScenario } from "../helpers/destination-scenario";
 
-const SLUG = "zoho-books";
-const id = 7_500_000_000 + Math.floor(Math.random() * 90_000_000);
-const ref = `#${id}`;
-let deliverNew: () => Promise<void>;
+const s = destinationScenario("zoho-books", 7_500_000_000);
+const { ref } = s;
 
-beforeAll(async () => {
-
-  await connect(["shopify"], [SLUG]);
-  deliverNew = await newDeliveries("shopify");
-});
-
-const orderDocs = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => ["Invoice", "SalesOrder"].includes(d.kind) && d.externalRef === ref);
-const credits = async (): Promise<InspectDoc[]> => (await inspect(SLUG)).filter((d) => ["CreditNote"].includes(d.kind) && d.externalRef.startsWith(`${ref}-R`));
-
-/** The revision this destination's order link was last converged to. */
-async function syncedVersion(): Promise<number> {
-  const row = await env.DB.prepare("SELECT synced_version AS v FROM links WHERE order_key = ? AND destination_connection_id = ? AND doc_key = 'order'").bind(`demo-shopify:${id}`, `demo-${SLUG}`).first<{ v: number }>();
-  return row?.v ?? 0;
-}
-
-type ShopifyRefunds = { refunds?: Array<{ transactions: Array<{ amount: string }> }> };
+const orderDocs = () => s.docs(["Invoice", "SalesOrder"], (r) => r === ref);
+const credits = () => s.docs(["CreditNote"], (r) => r.startsWith(`${ref}-R`));
 
 describe("Shopify → Zoho Books", () => {
   let total = 0;
@@ -34,11 +17,7 @@ describe("Shopify → Zoho Books", () => {
   let firstLine = 0;
 
   it("a paid order becomes exactly one invoice (with its customer payment) with the source total", async () => {
-    const order = shopifyOrder(id, { updated_at: new Date().toISOString() });
-    total = toMinor(String(order.total_price), String(order.currency));
-    firstLine = (order.line_items as Array<{ id: number }>)[0]!.id;
-    await sandbox("/_seed/shopify/orders", order);
-    await deliverNew();
+    ({ total, firstLine } = await s.seedOrder());
     const docs = await eventually(async () => ((await orderDocs()).length > 0 ? orderDocs() : undefined), 20_000, "the Zoho Books document");
     expect(docs).toHaveLength(1);
     expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(total);
@@ -47,19 +26,13 @@ describe("Shopify → Zoho Books", () => {
   });
 
   it("duplicate webhooks and a 429 storm still leave one document", async () => {
-    const mine = (await webhooks("shopify")).filter((d) => d.body.includes(String(id)));
-    expect(mine.length).toBeGreaterThan(0);
-    for (const d of mine) expect((await post(d)).status).toBe(200);
-    const before = await sandbox<{ throttled?: number }>(`/_stats/${SLUG}`);
-    await sandbox(`/_faults/${SLUG}`, { rateLimited: 2, retryAfterSeconds: 1, match: "organization_id=10234695" });
+    await s.redeliver();
+    const before = await s.throttled();
     // A refund of one line makes the mesh write again while the storm lasts (the rest is shipped below).
-    const refunded = await sandbox<{ order?: ShopifyRefunds } & ShopifyRefunds>(`/shopify/_sim/orders/${id}/refund`, { lines: [{ id: firstLine, quantity: 1 }] });
-    refundTotal = ((refunded.order ?? refunded).refunds ?? []).at(-1)!.transactions.reduce((n, t) => n + toMinor(t.amount, "USD"), 0);
-    await deliverNew();
+    refundTotal = (await s.refundDuringStorm(firstLine, "organization_id=10234695")).total;
     await eventually(async () => (await credits()).length > 0, 30_000, "the credit document after the 429 storm");
-    const after = await sandbox<{ throttled?: number }>(`/_stats/${SLUG}`);
-    expect((after.throttled ?? 0) - (before.throttled ?? 0)).toBeGreaterThanOrEqual(1);
-    expect((await sandbox<{ rateLimited?: number }>(`/_faults/${SLUG}`)).rateLimited ?? 0).toBe(0);
+    expect((await s.throttled()) - before).toBeGreaterThanOrEqual(1);
+    expect(await s.rateLimitLeft()).toBe(0);
     expect(await orderDocs()).toHaveLength(1);
   });
 
@@ -71,11 +44,10 @@ describe("Shopify → Zoho Books", () => {
   });
 
   it("the shipment leaves one paid invoice and one credit note", async () => {
-    const beforeShip = await syncedVersion();
-    await sandbox(`/shopify/_sim/orders/${id}/fulfill`, { trackingNumber: "1Z999AA10123456784", trackingCompany: "UPS" });
-    await deliverNew();
+    const beforeShip = await s.syncedVersion();
+    await s.ship();
     // The mesh converged the document to the shipped order: its link holds a newer revision.
-    await eventually(async () => (await syncedVersion()) > beforeShip, 20_000, "the fulfillment synced");
+    await eventually(async () => (await s.syncedVersion()) > beforeShip, 20_000, "the fulfillment synced");
     expect(await orderDocs()).toHaveLength(1);
     expect(await credits()).toHaveLength(1);
     expect(toMinor((await orderDocs())[0]!.total, "USD")).toBe(total);

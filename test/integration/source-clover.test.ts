@@ -2,10 +2,10 @@
 // at the register reaches QuickBooks as a refund, a sale whose notification never comes is found by the cron sweep,
 // and Clover's URL-verification POST is answered 200 with nothing stored.
 import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { pollConnection } from "../../workers/reconcile/poll";
-import { connect, deliverAll, eventually, inspect, post, sandbox, webhooks } from "../helpers/mesh";
+import { eventually, post, sandbox, webhooks } from "../helpers/mesh";
+import { SourceScenario } from "../helpers/source-scenario";
 
 type Json = Record<string, unknown>;
 type CloverOrder = Json & { id: string; total: number; modifiedTime: number; payments: { elements: Array<{ tipAmount?: number }> } };
@@ -24,20 +24,7 @@ function order(name: string, tag: string): CloverOrder {
   return { ...(JSON.parse(text) as CloverOrder), modifiedTime: Date.now(), createdTime: Date.now() };
 }
 
-let cursor = 0;
-
-beforeAll(async () => {
-  await connect(["clover"], ["quickbooks-online"]);
-  cursor = (await webhooks("clover")).at(-1)?.seq ?? 0;
-});
-
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("clover", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
-
-const docsOf = async (orderId: string) => (await inspect("quickbooks-online")).filter((d) => JSON.stringify(d.raw).includes(`om:demo-clover:${orderId}`));
+const s = new SourceScenario("clover", true);
 
 describe("Clover → QuickBooks Online", () => {
   const sale = order("order.paid.json", "IA");
@@ -46,11 +33,8 @@ describe("Clover → QuickBooks Online", () => {
 
   it("a paid sale, notified by id only, is fetched and becomes one SalesReceipt of what was paid", async () => {
     await sandbox("/_seed/clover/orders", sale);
-    await deliverNew();
-    const docs = await eventually(async () => {
-      const d = (await docsOf(sale.id)).filter((x) => x.kind === "SalesReceipt" || x.kind === "Invoice");
-      return d.length > 0 ? d : undefined;
-    }, 20_000, "the QuickBooks sales document");
+    await s.deliverNew();
+    const docs = await s.firstSales(sale.id);
     expect(docs).toHaveLength(1);
     expect(docs[0]!.kind).toBe("SalesReceipt");
     expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(paid);
@@ -59,25 +43,22 @@ describe("Clover → QuickBooks Online", () => {
   it("a refund at the register reaches QuickBooks as one refund document of the refunded amount", async () => {
     const after = await sandbox<{ refunds: { elements: Array<{ amount: number }> } }>(`/clover/_sim/orders/${sale.id}/refund`, { amount: 1000 });
     const refunded = after.refunds.elements.at(-1)!.amount;
-    await deliverNew();
-    const credit = await eventually(async () => {
-      const c = (await docsOf(sale.id)).filter((d) => d.kind === "RefundReceipt" || d.kind === "CreditMemo");
-      return c.length > 0 ? c : undefined;
-    }, 20_000, "the refund document");
+    await s.deliverNew();
+    const credit = await s.firstRefunds(sale.id);
     expect(credit).toHaveLength(1);
     expect(toMinor(credit[0]!.total, credit[0]!.currency)).toBe(refunded);
-    expect((await docsOf(sale.id)).filter((d) => d.kind === "SalesReceipt")).toHaveLength(1);
+    expect((await s.docs(sale.id)).filter((d) => d.kind === "SalesReceipt")).toHaveLength(1);
   });
 
   it("a sale whose notification never arrives (Clover guarantees none) is found by the cron sweep", async () => {
     const lost = order("order.vat-weighed.json", "IB");
     await sandbox("/_seed/clover/orders", lost);
     // Its CREATE notification is never delivered: skip past it.
-    cursor = (await webhooks("clover")).at(-1)?.seq ?? cursor;
-    const stats = await pollConnection(env, "demo-clover");
+    s.cursor = (await webhooks("clover")).at(-1)?.seq ?? s.cursor;
+    const stats = await s.sweep();
     expect(stats.error).toBeUndefined();
     const docs = await eventually(async () => {
-      const d = await docsOf(lost.id);
+      const d = await s.docs(lost.id);
       return d.length > 0 ? d : undefined;
     }, 20_000, "the swept order's document");
     expect(docs).toHaveLength(1);
@@ -86,7 +67,7 @@ describe("Clover → QuickBooks Online", () => {
 
   it("answers Clover's URL-verification POST with 200, fetching nothing and showing the code in admin", async () => {
     const { verificationCode } = await sandbox<{ verificationCode: string }>("/clover/_sim/verify", {});
-    const delivery = (await webhooks("clover", cursor)).find((d) => d.body.includes(verificationCode))!;
+    const delivery = (await webhooks("clover", s.cursor)).find((d) => d.body.includes(verificationCode))!;
     const ordersBefore = (await env.DB.prepare(`SELECT count(*) AS n FROM orders`).first<{ n: number }>())?.n;
     expect(delivery.headers["X-Clover-Auth"]).toBeUndefined();
     const res = await post(delivery);
@@ -95,6 +76,6 @@ describe("Clover → QuickBooks Online", () => {
     const kept = await env.DB.prepare(`SELECT reason FROM quarantine WHERE raw LIKE ?`).bind(`%${verificationCode}%`).first<{ reason: string }>();
     expect(kept?.reason).toMatch(/verification code/);
     expect((await env.DB.prepare(`SELECT count(*) AS n FROM orders`).first<{ n: number }>())?.n).toBe(ordersBefore);
-    cursor = delivery.seq;
+    s.cursor = delivery.seq;
   });
 });

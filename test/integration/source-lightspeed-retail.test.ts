@@ -1,10 +1,9 @@
 // Lightspeed Retail → QuickBooks Online end to end through the cron sweep: a sale rung up at the register lands once
 // with Lightspeed's total, and a return at the register reaches QuickBooks as a refund of that sale.
-import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { pollConnection } from "../../workers/reconcile/poll";
-import { connect, eventually, inspect, sandbox } from "../helpers/mesh";
+import { sandbox } from "../helpers/mesh";
+import { SourceScenario } from "../helpers/source-scenario";
 
 type Json = Record<string, unknown>;
 const files = import.meta.glob("../fixtures/lightspeed-retail/sale-two-taxes.json", { eager: true, import: "default" }) as Record<string, { Sale: Json }>;
@@ -17,20 +16,15 @@ function freshSale(): Json {
 }
 
 let sale: Json;
-const ours = async () => (await inspect("quickbooks-online")).filter((d) => JSON.stringify(d.raw).includes(`om:demo-lightspeed-retail:${String(sale.saleID)}`));
-const sales = async () => (await ours()).filter((d) => d.kind === "SalesReceipt" || d.kind === "Invoice");
-const credits = async () => (await ours()).filter((d) => d.kind === "RefundReceipt" || d.kind === "CreditMemo");
-
-beforeAll(async () => {
-  await connect(["lightspeed-retail"], ["quickbooks-online"]);
-});
+const s = new SourceScenario("lightspeed-retail", false);
+const sales = () => s.sales(String(sale.saleID));
 
 describe("Lightspeed Retail → QuickBooks Online", () => {
   it("a completed sale is found by the first sweep and becomes one sales document with Lightspeed's total", async () => {
     sale = await sandbox<Json>("/_seed/lightspeed-retail/orders", freshSale());
-    const stats = await pollConnection(env, "demo-lightspeed-retail");
+    const stats = await s.sweep();
     expect(stats.error).toBeUndefined();
-    const docs = await eventually(async () => ((await sales()).length > 0 ? sales() : undefined), 20_000, "the QuickBooks sales document");
+    const docs = await s.firstSales(String(sale.saleID));
     expect(docs).toHaveLength(1);
     expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(toMinor(String(sale.total), "USD"));
   });
@@ -38,9 +32,9 @@ describe("Lightspeed Retail → QuickBooks Online", () => {
   it("a return at the register reaches QuickBooks as one refund, and the sale stays single", async () => {
     const lines = (sale.SaleLines as { SaleLine: Json[] }).SaleLine;
     const ret = await sandbox<Json>(`/lightspeed-retail/_sim/sales/${String(sale.saleID)}/return`, { lines: [{ saleLineID: lines[1]!.saleLineID, quantity: 1 }] });
-    const stats = await pollConnection(env, "demo-lightspeed-retail");
+    const stats = await s.sweep();
     expect(stats.error).toBeUndefined();
-    const credit = await eventually(async () => ((await credits()).length > 0 ? credits() : undefined), 20_000, "the refund document");
+    const credit = await s.firstRefunds(String(sale.saleID));
     expect(credit).toHaveLength(1);
     expect(toMinor(credit[0]!.total, credit[0]!.currency)).toBe(-toMinor(String(ret.total), "USD"));
     expect(await sales()).toHaveLength(1);

@@ -1,11 +1,10 @@
 // PrestaShop → QuickBooks Online end to end through the cron sweep: a paid web order lands once with PrestaShop's
 // total, and a credit slip issued in the back office reaches QuickBooks as a refund of that order.
-import { env } from "cloudflare:test";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { pollConnection } from "../../workers/reconcile/poll";
 import { xmlOne } from "../../workers/connectors/sources/prestashop/xml";
-import { connect, eventually, inspect, sandbox } from "../helpers/mesh";
+import { sandbox } from "../helpers/mesh";
+import { SourceScenario } from "../helpers/source-scenario";
 import { orderXml, PRESTASHOP_ORDERS } from "../helpers/specs-prestashop";
 
 type Json = Record<string, unknown>;
@@ -20,20 +19,15 @@ function freshOrder(): Json {
 }
 
 let order: Json;
-const ours = async () => (await inspect("quickbooks-online")).filter((d) => JSON.stringify(d.raw).includes(`om:demo-prestashop:${String(order.id)}`));
-const sales = async () => (await ours()).filter((d) => d.kind === "SalesReceipt" || d.kind === "Invoice");
-const credits = async () => (await ours()).filter((d) => d.kind === "RefundReceipt" || d.kind === "CreditMemo");
-
-beforeAll(async () => {
-  await connect(["prestashop"], ["quickbooks-online"]);
-});
+const s = new SourceScenario("prestashop", false);
+const sales = () => s.sales(String(order.id));
 
 describe("PrestaShop → QuickBooks Online", () => {
   it("a paid order is found by the first sweep and becomes one sales document with PrestaShop's total", async () => {
     order = (await sandbox<{ order: Json }>("/_seed/prestashop/orders", { order: freshOrder() })).order;
-    const stats = await pollConnection(env, "demo-prestashop");
+    const stats = await s.sweep();
     expect(stats.error).toBeUndefined();
-    const docs = await eventually(async () => ((await sales()).length > 0 ? sales() : undefined), 20_000, "the QuickBooks sales document");
+    const docs = await s.firstSales(String(order.id));
     expect(docs).toHaveLength(1);
     expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(toMinor(String(order.total_paid_tax_incl), "USD"));
   });
@@ -41,9 +35,9 @@ describe("PrestaShop → QuickBooks Online", () => {
   it("a credit slip reaches QuickBooks as one refund of the slip's amount, and the sale stays single", async () => {
     const rows = (order.associations as { order_rows: Json[] }).order_rows;
     const { order_slip: slip } = await sandbox<{ order_slip: Json }>(`/prestashop/_sim/orders/${String(order.id)}/refund`, { rows: [{ id: String(rows[0]!.id), quantity: 1 }] });
-    const stats = await pollConnection(env, "demo-prestashop");
+    const stats = await s.sweep();
     expect(stats.error).toBeUndefined();
-    const credit = await eventually(async () => ((await credits()).length > 0 ? credits() : undefined), 20_000, "the refund document");
+    const credit = await s.firstRefunds(String(order.id));
     expect(credit).toHaveLength(1);
     const refunded = toMinor(String(slip.total_products_tax_incl), "USD") + toMinor(String(slip.total_shipping_tax_incl), "USD");
     expect(toMinor(credit[0]!.total, credit[0]!.currency)).toBe(refunded);

@@ -1,29 +1,16 @@
 // Square → QuickBooks Online end to end: a register sale (payment.updated → fetch) lands once with Square's total, and
 // a refund at the till (a return order, refund.updated → fetch) reaches QuickBooks as a refund of that sale.
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { toMinor } from "../../shared/model/money";
-import { connect, deliverAll, eventually, inspect, sandbox, webhooks } from "../helpers/mesh";
+import { sandbox } from "../helpers/mesh";
+import { SourceScenario } from "../helpers/source-scenario";
 import { squareExample, type Json } from "../helpers/specs-square";
 
 const run = crypto.randomUUID().replace(/-/g, "").slice(0, 8).toUpperCase();
 const saleId = `INTSQ${run}SALE`;
 /** The order number people search by (reference_id), unique to this run, within QuickBooks' 21 characters. */
 const ref = `SQ-${run}`;
-let cursor = 0;
-
-beforeAll(async () => {
-  await connect(["square"], ["quickbooks-online"]);
-  cursor = (await webhooks("square")).at(-1)?.seq ?? 0;
-});
-
-/** Delivers what the simulator queued since the last call, exactly as Square would post it; every answer must be 200. */
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("square", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
-
-const ours = async () => (await inspect("quickbooks-online")).filter((d) => JSON.stringify(d.raw).includes(`om:demo-square:${saleId}`));
+const s = new SourceScenario("square", true);
 
 describe("Square → QuickBooks Online", () => {
   type Money = { amount: number; currency: string };
@@ -32,11 +19,8 @@ describe("Square → QuickBooks Online", () => {
 
   it("a register sale becomes one SalesReceipt with Square's total_money", async () => {
     await sandbox("/_seed/square/orders", sale);
-    await deliverNew();
-    const docs = await eventually(async () => {
-      const d = (await ours()).filter((x) => x.kind === "SalesReceipt" || x.kind === "Invoice");
-      return d.length > 0 ? d : undefined;
-    }, 20_000, "the QuickBooks sales document");
+    await s.deliverNew();
+    const docs = await s.firstSales(saleId);
     expect(docs).toHaveLength(1);
     expect(docs[0]!.kind).toBe("SalesReceipt");
     expect(docs[0]!.externalRef).toContain(ref);
@@ -46,13 +30,10 @@ describe("Square → QuickBooks Online", () => {
   it("a refund at the till reaches QuickBooks as one refund document of the returned value, and the sale stays single", async () => {
     const res = await sandbox<{ return_order: { returns: Array<{ return_amounts: { total_money: Money } }> } }>(`/square/_sim/orders/${saleId}/refund`, { reason: "Customer changed their mind" });
     const returned = res.return_order.returns[0]!.return_amounts.total_money.amount;
-    await deliverNew();
-    const credit = await eventually(async () => {
-      const c = (await ours()).filter((d) => d.kind === "RefundReceipt" || d.kind === "CreditMemo");
-      return c.length > 0 ? c : undefined;
-    }, 20_000, "the refund document");
+    await s.deliverNew();
+    const credit = await s.firstRefunds(saleId);
     expect(credit).toHaveLength(1);
     expect(toMinor(credit[0]!.total, credit[0]!.currency)).toBe(returned);
-    expect((await ours()).filter((d) => d.kind === "SalesReceipt")).toHaveLength(1);
+    expect((await s.docs(saleId)).filter((d) => d.kind === "SalesReceipt")).toHaveLength(1);
   });
 });

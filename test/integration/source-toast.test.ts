@@ -1,25 +1,13 @@
 // Toast → QuickBooks Online end to end: a paid check (order_updated with the full order) lands once with Toast's total,
 // and a refund on its payment reaches QuickBooks as a refund.
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { floatToMinor, toMinor } from "../../shared/model/money";
-import { connect, deliverAll, eventually, inspect, sandbox, webhooks } from "../helpers/mesh";
+import { sandbox } from "../helpers/mesh";
+import { SourceScenario } from "../helpers/source-scenario";
 import { toastExampleOrder, type Json } from "../helpers/specs-toast";
 
 const run = crypto.randomUUID();
-let cursor = 0;
-
-beforeAll(async () => {
-  await connect(["toast"], ["quickbooks-online"]);
-  cursor = (await webhooks("toast")).at(-1)?.seq ?? 0;
-});
-
-async function deliverNew(): Promise<void> {
-  const r = await deliverAll("toast", cursor);
-  for (const s of r.statuses) expect(s).toBe(200);
-  cursor = r.last;
-}
-
-const ours = async () => (await inspect("quickbooks-online")).filter((d) => JSON.stringify(d.raw).includes(`om:demo-toast:${run}`));
+const s = new SourceScenario("toast", true);
 
 describe("Toast → QuickBooks Online", () => {
   // The spec's example order, its check paid in full and closed, re-keyed for this run.
@@ -35,11 +23,8 @@ describe("Toast → QuickBooks Online", () => {
 
   it("a paid order becomes one SalesReceipt with Toast's total", async () => {
     await sandbox("/_seed/toast/orders", order);
-    await deliverNew();
-    const docs = await eventually(async () => {
-      const d = (await ours()).filter((x) => x.kind === "SalesReceipt" || x.kind === "Invoice");
-      return d.length > 0 ? d : undefined;
-    }, 20_000, "the QuickBooks sales document");
+    await s.deliverNew();
+    const docs = await s.firstSales(run);
     expect(docs).toHaveLength(1);
     expect(docs[0]!.kind).toBe("SalesReceipt");
     expect(toMinor(docs[0]!.total, docs[0]!.currency)).toBe(floatToMinor(check.totalAmount, "USD"));
@@ -47,13 +32,10 @@ describe("Toast → QuickBooks Online", () => {
 
   it("a refund on the payment reaches QuickBooks as one refund document", async () => {
     await sandbox(`/toast/_sim/orders/${run}/refund`, { selections: [String(check.selections[0]!.guid)] });
-    await deliverNew();
-    const credit = await eventually(async () => {
-      const c = (await ours()).filter((d) => d.kind === "RefundReceipt" || d.kind === "CreditMemo");
-      return c.length > 0 ? c : undefined;
-    }, 20_000, "the refund document");
+    await s.deliverNew();
+    const credit = await s.firstRefunds(run);
     expect(credit).toHaveLength(1);
     expect(toMinor(credit[0]!.total, credit[0]!.currency)).toBe(floatToMinor(Number(check.selections[0]!.price), "USD"));
-    expect((await ours()).filter((d) => d.kind === "SalesReceipt" || d.kind === "Invoice")).toHaveLength(1);
+    expect(await s.sales(run)).toHaveLength(1);
   });
 });
