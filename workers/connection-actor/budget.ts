@@ -4,8 +4,12 @@ import { ConnectorError } from "../../shared/connector/errors";
 
 /** Longest a request waits in-process for budget; beyond it the message goes back to the queue with a delay. */
 const MAX_WAIT_MS = 2_000;
-/** Stay a hair under the vendor's published figures so clock skew never earns a 429. */
-const HEADROOM = 0.98;
+/**
+ * Stay under the vendor's published figures: a request is counted here when it leaves the budget and by the vendor
+ * when it arrives, and the time between varies (a loaded machine, a slow network). At 2% a 2,000-order drain on a busy
+ * 2-core machine earned 28 of QuickBooks' 429s in 2,447 requests; 5% leaves ~3 s of full-rate traffic for that jitter.
+ */
+const HEADROOM = 0.95;
 const DAY_MINUTES = 1440;
 
 interface Window {
