@@ -1,7 +1,7 @@
 // The destination budget: sliding windows, concurrency, Retry-After pauses and the rolling day (Xero's 5,000/day).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConnectorError } from "../../shared/connector/errors";
-import { Budget } from "../../workers/connection-actor/budget";
+import { Budget, honourRateLimit } from "../../workers/connection-actor/budget";
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 30);
 
@@ -81,5 +81,25 @@ describe("Budget", () => {
     const err = await refusal(b.take());
     expect(err.kind).toBe("rate_limited");
     expect(err.retryAfterSeconds).toBe(60);
+  });
+
+  it("the budget's own refusals never extend its pause; a vendor's throttle pauses it for the Retry-After", async () => {
+    const b = new Budget({ perMinute: 2 });
+    await b.take();
+    b.release();
+    // perMinute 2 with 5% headroom leaves one request a minute: the next waits ~60 s, past the in-process wait.
+    for (let i = 0; i < 50; i++) {
+      const refused = await refusal(b.take());
+      expect(refused.vendorCode).toBe("budget");
+      expect(honourRateLimit(b, refused.toJSON())).toBe(refused.retryAfterSeconds);
+    }
+    // Fifty refused syncs later the budget still frees up when its window does (it used to pause itself further each time).
+    expect(b.status().pausedForMs).toBe(0);
+    vi.advanceTimersByTime(60_001);
+    await b.take();
+    b.release();
+    // A vendor's 429 (rate_limited with its own code) pauses every request for the Retry-After.
+    expect(honourRateLimit(b, { vendorCode: "3001", retryAfterSeconds: 60 })).toBe(60);
+    expect(b.status().pausedForMs).toBe(60_000);
   });
 });

@@ -118,3 +118,15 @@ export class Budget {
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/**
+ * What a sync that ended rate-limited does to the budget; returns the delay before the message comes back. A vendor's
+ * throttle (a 429, or QuickBooks' ThrottleExceeded fault in a 200) pauses every request of the connection for its
+ * Retry-After. The budget's own refusal ("budget", "daily_budget") must not: pausing on it pushed the pause further
+ * out with every refused sync, and under a backlog the connection never sent again (found by the 3-minute simulation).
+ */
+export function honourRateLimit(budget: Budget, detail: { vendorCode?: string; retryAfterSeconds?: number }): number {
+  const delay = detail.retryAfterSeconds ?? 30;
+  if (detail.vendorCode !== "budget" && detail.vendorCode !== "daily_budget") budget.pause(delay);
+  return delay;
+}

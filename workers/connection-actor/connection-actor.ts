@@ -8,7 +8,7 @@ import { destinationConnector } from "../connectors/registry";
 import { converge } from "../dispatch/converge";
 import { clearFailure, recordFailure } from "../dispatch/failures";
 import { Coalescer } from "./batcher";
-import { Budget } from "./budget";
+import { Budget, honourRateLimit } from "./budget";
 
 /** Storage key prefix of the rolling day's per-minute request counts. */
 const DAY_PREFIX = "budget-day:";
@@ -79,9 +79,7 @@ export class ConnectionActor extends DurableObject<Env> {
       const detail: ErrorDetail =
         err instanceof ConnectorError ? err.toJSON() : { kind: "retryable", message: (err as Error)?.message ?? String(err) };
       if (detail.kind === "rate_limited") {
-        const delay = detail.retryAfterSeconds ?? 30;
-        this.ensureBudget(connector, conn.config).pause(delay);
-        return { result: "retry", delaySeconds: delay, error: detail };
+        return { result: "retry", delaySeconds: honourRateLimit(this.ensureBudget(connector, conn.config), detail), error: detail };
       }
       if (detail.kind === "retryable" || detail.kind === "auth") {
         const delaySeconds = backoff(attempt, detail.retryAfterSeconds);
