@@ -21,10 +21,14 @@ const r = spawnSync(path.join(root, "node_modules/.bin/vitest"), ["run", "test/c
   maxBuffer: 64 * 1024 * 1024,
 });
 const out = `${r.stdout}\n${r.stderr}`;
-const line = out.split("\n").map((l) => l.replace(/\x1b\[[0-9;]*m/g, "")).find((l) => l.startsWith("simulate: "));
+const lines = out.split("\n").map((l) => l.replace(/\x1b\[[0-9;]*m/g, ""));
+// The counts (the same for the same seed), then the wall-clock figures.
+const line = lines.find((l) => l.startsWith("simulate: "));
+const timing = lines.find((l) => l.startsWith("simulate timing: "));
 if (r.status !== 0) {
   console.error(out.slice(-6000));
   console.error(`simulation FAILED for seed ${seed}; add it to REGRESSION_SEEDS in test/chaos/simulate.test.ts once fixed`);
 }
 console.log(line ?? "simulate: no report (see output above)");
+if (timing) console.log(timing);
 process.exit(r.status ?? 1);

@@ -13,8 +13,9 @@ export interface Verdict {
   status: string | null;
   /**
    * The order was cancelled (voided) at the source and never refunded, yet this destination still books it: a paid
-   * Xero invoice, a posted Business Central invoice. Neither connector reverses such a document without a refund;
-   * the report counts these (cancelled_still_booked) without failing the run.
+   * Xero invoice not voided, a posted Business Central invoice not cancelled. The connectors reverse such a document
+   * (Xero: delete the mesh's payments, void; BC: cancel by a corrective credit memo), so it is also a status mismatch
+   * (`status` set): the report counts it as cancelled_still_booked and the run fails.
    */
   stillBooked: boolean;
 }
@@ -32,6 +33,11 @@ export interface Ledger {
   main(docs: InspectDoc[], t: Truth, sourceConnection: string): InspectDoc[];
   credits(docs: InspectDoc[], t: Truth, refundId: string, sourceConnection: string): InspectDoc[];
   verdict(t: Truth, main: InspectDoc[]): Verdict;
+  /**
+   * Where the connector books a source location (QuickBooks: a Class); absent where it has no such mapping. `config`
+   * turns a location → value map into the connection setting, `carried` reads the value a document carries.
+   */
+  locations?: { config(map: Record<string, string>): Record<string, unknown>; carried(d: InspectDoc): string | null };
 }
 
 /** Demo credentials with a refresh-token lineage of the run's own (rotating tokens are single-use in the sandbox). */
@@ -75,13 +81,18 @@ export function quickbooksLedger(run: RunIds): Ledger {
         : null;
       return { main: t.reported ? [1, 1] : [0, 0], priced: voided ? null : (main[0] ?? null), status, stillBooked: false };
     },
+    // QboConfig.classMap (location id → Class Id); every sales and credit document's header carries ClassRef.
+    locations: {
+      config: (classMap) => ({ classMap }),
+      carried: (d) => (d.raw as { ClassRef?: { value?: string } }).ClassRef?.value ?? null,
+    },
   };
 }
 
 /**
  * Xero: an ACCREC invoice numbered with the order number, a credit note "<number>-R<refund id>" per refund. A cancelled
- * order's invoice is VOIDED unless payments or credit notes are already allocated to it (Xero forbids voiding then;
- * the connector leaves the reversal to refunds).
+ * order's invoice is VOIDED — its payments deleted first when the order was paid (Xero forbids voiding an invoice with
+ * payments) — unless refunds already reversed it (credit notes allocated or paid out): then it stays.
  */
 export function xeroLedger(run: RunIds): Ledger {
   const tenantId = guid(1, run.seed);
@@ -104,11 +115,12 @@ export function xeroLedger(run: RunIds): Ledger {
       const raw = (main[0]?.raw ?? {}) as { Status?: string; AmountPaid?: number; AmountCredited?: number };
       const voided = raw.Status === "VOIDED";
       const settled = Number(raw.AmountPaid ?? 0) !== 0 || Number(raw.AmountCredited ?? 0) !== 0;
+      const reversedByRefunds = t.refunds.length > 0 && settled;
+      const stillBooked = t.cancelled && t.refunds.length === 0 && main.length > 0 && !voided;
       const status =
-        t.cancelled && main.length > 0 && !voided && !settled ? `cancelled at the source, invoice ${raw.Status}`
+        t.cancelled && main.length > 0 && !voided && !reversedByRefunds ? `cancelled at the source, invoice ${raw.Status}`
         : !t.cancelled && voided ? "VOIDED, but the order is not cancelled"
         : null;
-      const stillBooked = t.cancelled && t.refunds.length === 0 && main.length > 0 && !voided;
       return { main: t.reported ? [1, 1] : [0, 0], priced: voided ? null : (main[0] ?? null), status, stillBooked };
     },
   };
@@ -117,7 +129,8 @@ export function xeroLedger(run: RunIds): Ledger {
 /**
  * Business Central: a sales order per order (externalDocumentNumber = order number), posted as a sales invoice once
  * shipped; a sales credit memo "R<refund id>" per refund. A cancelled order's open sales order is deleted (BC has no
- * cancelled state) unless refunds reversed it first; a posted invoice stays (the connector reverses it only by refunds).
+ * cancelled state) and its posted invoice cancelled (status Canceled, reversed by one corrective credit memo — BC
+ * refuses a second), unless refunds reversed it first.
  */
 export function businessCentralLedger(run: RunIds): Ledger {
   const companyId = guid(2, run.seed);
@@ -135,13 +148,14 @@ export function businessCentralLedger(run: RunIds): Ledger {
     verdict(t, main) {
       if (!t.reported) return { main: [0, 0], priced: null, status: null, stillBooked: false };
       if (t.cancelled) {
-        // Deleted when the cancellation reaches BC before the order is posted; a posted invoice stays (still booked).
-        // Refunds before the cancellation already reversed the order (the mesh keeps it refunded, as QuickBooks keeps
-        // the sale and its refunds).
+        // Deleted when the cancellation reaches BC before the order is posted; a posted invoice is cancelled (its total
+        // stays on it; the corrective credit memo carries the reversal). Refunds before the cancellation already
+        // reversed the order (the mesh keeps it refunded, as QuickBooks keeps the sale and its refunds).
         const unreversed = t.refunds.length === 0;
         const stillOpen = unreversed && main.some((d) => d.kind === "salesOrder");
-        const stillBooked = unreversed && main.some((d) => d.kind === "salesInvoice");
-        return { main: [0, 1], priced: main[0] ?? null, status: stillOpen ? "cancelled at the source, sales order still open" : null, stillBooked };
+        const stillBooked = unreversed && main.some((d) => d.kind === "salesInvoice" && (d.raw as { status?: string }).status !== "Canceled");
+        const status = stillOpen ? "cancelled at the source, sales order still open" : stillBooked ? "cancelled at the source, posted invoice not cancelled" : null;
+        return { main: [0, 1], priced: main[0] ?? null, status, stillBooked };
       }
       const status = t.shipped && t.refunds.length === 0 && main.length === 1 && main[0]!.kind !== "salesInvoice" ? "shipped at the source, not invoiced" : null;
       return { main: [1, 1], priced: main[0] ?? null, status, stillBooked: false };

@@ -3,6 +3,7 @@
 import "./clover-simulator.sim";
 import "./dynamics-365-business-central-simulator.sim";
 import "./lightspeed-retail-normalize.sim";
+import "./shopify-inventory.sim";
 import "./shopify-simulator.sim";
 import "./square-schemas.sim";
 import "./square-simulator.sim";

@@ -5,6 +5,7 @@ import { z } from "zod";
 import { seededRandom, type SimContext, type Simulator } from "../kit";
 import { emit } from "./shopify/emit";
 import { GenerateOptions, generateOrder } from "./shopify/generate";
+import { AdjustBody, adjustLevel, committed, listLevels, moveStock, setLevel, SetBody } from "./shopify/inventory";
 import { cancel, CancelBody, deliver, fulfill, FulfillBody, pay, refund, RefundBody, sales, SimError, update, type Mutation, type MutationEnv } from "./shopify/lifecycle";
 import { countOrders, pageOrders, project, readQuery } from "./shopify/listing";
 import { loadOrder, loadTransactions, minor, ORDERS, saveOrder, saveTransactions, SeedOrder, settings, type ShopifyOrder, type Tender } from "./shopify/records";
@@ -27,10 +28,12 @@ function mutationEnv(sim: SimContext): MutationEnv {
   return { now: sim.now(), random: () => sim.random(), nextId: (kind) => sim.store.next(`shopify_${kind}`, starts[kind] ?? 4_200_000_000_001) };
 }
 
-async function store(sim: SimContext, order: ShopifyOrder, webhooks: [string, unknown][], transactions?: Mutation["transactions"]): Promise<ShopifyOrder> {
+/** Saves a changed order, sends its webhooks, then moves the stock it commits (`before`: what it committed until now). */
+async function store(sim: SimContext, order: ShopifyOrder, webhooks: [string, unknown][], transactions: Mutation["transactions"], before: Map<number, number>): Promise<ShopifyOrder> {
   saveOrder(sim, order);
   if (transactions) saveTransactions(sim, order.id, transactions);
   for (const [topic, payload] of webhooks) await emit(sim, topic, payload);
+  await moveStock(sim, before, order);
   return order;
 }
 
@@ -45,7 +48,7 @@ async function create(sim: SimContext, order: ShopifyOrder, tenders?: readonly T
   if (order.financial_status === "paid") hooks.push(["orders/paid", order]);
   const gateways = tenders ?? (order.payment_gateway_names ?? []).map((gateway) => ({ gateway }));
   const txs = paid ? sales(order, gateways, minor(order.total_price, order.currency), mutationEnv(sim), order.processed_at ?? order.created_at) : [];
-  return store(sim, order, hooks, txs);
+  return store(sim, order, hooks, txs, committed(null));
 }
 
 /** Counts the request into the leaky bucket; a 429 in Shopify's shape when it overflows. */
@@ -162,6 +165,23 @@ export const shopifySimulator: Simulator = {
       return c.json({ order: project(order, c.req.query("fields") ?? null) });
     });
 
+    // https://shopify.dev/docs/api/admin-rest/2024-04/resources/inventorylevel#get-inventory-levels?inventory-item-ids=808950810
+    app.get(`${API}/inventory_levels.json`, (c) => {
+      try {
+        const page = listLevels(sim, new URL(c.req.url).searchParams);
+        const headers: Record<string, string> = {};
+        if (page.next) {
+          const u = new URL(`${sim.baseUrl}${API}/inventory_levels.json`);
+          u.searchParams.set("limit", c.req.query("limit") ?? "50");
+          u.searchParams.set("page_info", page.next);
+          headers.Link = `<${u.toString()}>; rel="next"`;
+        }
+        return c.json({ inventory_levels: page.levels }, 200, headers);
+      } catch (err) {
+        return simError(err);
+      }
+    });
+
     app.all("/admin/*", () => errors(404, "Not Found"));
 
     // ---- simulator controls (never faulted, no auth)
@@ -182,6 +202,19 @@ export const shopifySimulator: Simulator = {
       }
     });
 
+    // A stock count (set) or a receipt / write-off (adjust), in the Admin API's bodies; each sends inventory_levels/update.
+    app.post("/_sim/inventory_levels/:action", async (c) => {
+      const text = await c.req.text();
+      try {
+        const action = c.req.param("action");
+        if (action === "set") return c.json({ inventory_level: await setLevel(sim, jsonBody(text, SetBody)) });
+        if (action === "adjust") return c.json({ inventory_level: await adjustLevel(sim, jsonBody(text, AdjustBody)) });
+        return errors(404, `unknown action "${action}" (set, adjust)`);
+      } catch (err) {
+        return simError(err);
+      }
+    });
+
     app.post("/_sim/orders/:id/:action", async (c) => {
       // Read the body before answering anything: a forwarded request body left unread upsets workerd.
       const text = await c.req.text();
@@ -189,6 +222,7 @@ export const shopifySimulator: Simulator = {
       if (!order) return errors(404, "Not Found");
       try {
         const env = mutationEnv(sim);
+        const before = committed(order);
         let change: Mutation;
         switch (c.req.param("action")) {
           case "pay":
@@ -212,7 +246,7 @@ export const shopifySimulator: Simulator = {
           default:
             return errors(404, `unknown action "${c.req.param("action")}" (pay, fulfill, deliver, cancel, refund, update)`);
         }
-        return c.json(await store(sim, change.order, change.webhooks, change.transactions));
+        return c.json(await store(sim, change.order, change.webhooks, change.transactions, before));
       } catch (err) {
         return simError(err);
       }

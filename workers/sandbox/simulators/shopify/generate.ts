@@ -26,6 +26,8 @@ export const GenerateOptions = z.object({
   taxes: z.array(z.object({ title: z.string().min(1), rate: z.string().regex(/^0(\.\d{1,6})?$/) })).optional(),
   /** Adds loose sumac sold by weight: a "25 g" variant (line grams 25) bought as `grams` / 25 units. */
   weighedGrams: z.number().int().positive().multipleOf(25).optional(),
+  /** The location the order is placed at (a till) or fulfilled from (web): its location_id; a POS order's default else. */
+  locationId: z.number().int().positive().optional(),
 });
 export type GenerateOptions = z.infer<typeof GenerateOptions>;
 
@@ -49,6 +51,12 @@ const PRODUCTS = [
 
 /** Sold loose by weight: each unit is 25 g at the price per 25 g (Shopify quantities are whole units). */
 const LOOSE = { title: "Sumac (loose)", variant: "25 g", sku: "SPICE-SUMAC-LOOSE", cents: 120, grams: 25 };
+
+const VARIANT_BASE = 39072000;
+const indexOf = (p: (typeof PRODUCTS)[number]) => (p === LOOSE ? PRODUCTS.length : PRODUCTS.indexOf(p));
+
+/** The variant id of every product of the catalogue (the loose one last). */
+export const CATALOGUE_VARIANT_IDS: readonly number[] = [...PRODUCTS, LOOSE].map((_, i) => VARIANT_BASE + i);
 
 /** A decimal rate ("0.07") in millionths, exactly. */
 function micro(rate: string): number {
@@ -157,7 +165,7 @@ export function generateOrder(opts: GenerateOptions, random: () => number, ids: 
       price: amount(unit, currency),
       price_set: moneySet(unit, currency),
       product_exists: true,
-      product_id: 632910000 + (p === LOOSE ? PRODUCTS.length : PRODUCTS.indexOf(p)),
+      product_id: 632910000 + indexOf(p),
       properties: [],
       quantity: quantities[i]!,
       requires_shipping: source === "web",
@@ -166,7 +174,7 @@ export function generateOrder(opts: GenerateOptions, random: () => number, ids: 
       title: p.title,
       total_discount: amount(0, currency),
       total_discount_set: moneySet(0, currency),
-      variant_id: 39072000 + (p === LOOSE ? PRODUCTS.length : PRODUCTS.indexOf(p)),
+      variant_id: VARIANT_BASE + indexOf(p),
       variant_inventory_management: "shopify",
       variant_title: p.variant,
       vendor: "OrderMesh Grocers",
@@ -251,7 +259,7 @@ export function generateOrder(opts: GenerateOptions, random: () => number, ids: 
     financial_status: financial,
     fulfillment_status: null,
     source_name: source,
-    location_id: source === "pos" ? 655441491 : null,
+    location_id: opts.locationId ?? (source === "pos" ? 655441491 : null),
     email: walkIn ? "" : email,
     phone: null,
     note: null,

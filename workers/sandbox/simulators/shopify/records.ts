@@ -160,10 +160,10 @@ export function shopifyTime(d: Date): string {
 }
 
 /**
- * The next updated_at for a changed order. Shopify's resolution is one second; the simulator keeps it strictly
+ * The next updated_at for a changed order or inventory level. Shopify's resolution is one second; the simulator keeps it strictly
  * increasing so two changes in one second still read as two versions (tests mutate orders faster than people do).
  */
-export function nextUpdatedAt(order: ShopifyOrder, now: Date): string {
+export function nextUpdatedAt(order: Pick<ShopifyOrder, "updated_at">, now: Date): string {
   const prev = Date.parse(order.updated_at);
   const at = Math.max(Math.floor(now.getTime() / 1000) * 1000, Number.isNaN(prev) ? 0 : Math.floor(prev / 1000) * 1000 + 1000);
   return shopifyTime(new Date(at));
