@@ -4,6 +4,8 @@ import type { ConnectorContext } from "../../shared/connector/contract";
 import { formatMinor } from "../../shared/model/money";
 import type { Order } from "../../shared/model/order";
 import { dynamics365BusinessCentral as bc } from "../../workers/connectors/destinations/dynamics-365-business-central";
+import { bcConfig } from "../../workers/connectors/destinations/dynamics-365-business-central/config";
+import { itemResolver } from "../../workers/connectors/destinations/dynamics-365-business-central/lookups";
 import type { InspectDocument } from "../../workers/sandbox/kit";
 import { sandbox } from "../helpers/connector-context";
 import { buildOrder, refundOf, stackedDiscounts, weighedSpice, withIdentity } from "../helpers/orders";
@@ -56,6 +58,30 @@ describe("Business Central specifics", () => {
   it("keeps one document when two syncs race past \"not found\" (no idempotency key to lean on)", async () => {
     await expectOneDocumentUnderRace(bc, context(), fresh(weighedSpice(), "race"), () => inspect(), { order: "salesOrder", refund: "salesCreditMemo" });
   });
+  it("two syncs creating the same new SKU: the one that loses BC's key race uses the other's item", async () => {
+    const number = `R${runId}`.toUpperCase().slice(0, 20);
+    let listed!: () => void;
+    const aListed = new Promise<void>((r) => (listed = r));
+    let bDone: Promise<string> = new Promise(() => {});
+    // Sync A looks the SKU up (nothing), then sync B looks it up and creates it, then A's create arrives.
+    const raceFetch: typeof fetch = async (input, init) => {
+      const req = new Request(input as RequestInfo, init);
+      const isItems = new URL(req.url).pathname.endsWith("/items");
+      if (isItems && req.method === "POST") await bDone;
+      const res = await fetch(req);
+      if (isItems && req.method === "GET") listed();
+      return res;
+    };
+    const a = itemResolver(context({ fetch: raceFetch }), bcConfig(context()));
+    const b = itemResolver(context(), bcConfig(context()));
+    const first = a(number, "Race spice");
+    await aListed;
+    bDone = b(number, "Race spice");
+    expect(await Promise.all([first, bDone])).toEqual([number, number]);
+    const held = await context().http.send({ method: "GET", url: api("items"), query: { $filter: `number eq '${number}'` } });
+    expect(held.json<{ value: unknown[] }>().value).toHaveLength(1);
+  });
+
   it("validates sales order bodies against the vendor representation (unknown property, wrong type)", async () => {
     const ctx = context();
     const example: Record<string, unknown> = { ...bcCreateExample(), customerNumber: "10000" };

@@ -1,5 +1,6 @@
 // Customers and items a Business Central document refers to: mapped, found by email / number, or created.
 import type { ConnectorContext } from "../../../../shared/connector/contract";
+import { ConnectorError } from "../../../../shared/connector/errors";
 import type { Order } from "../../../../shared/model/order";
 import { truncateText } from "../../../../shared/posting/text";
 import { create, list, literal } from "./api";
@@ -30,11 +31,21 @@ export function itemResolver(ctx: ConnectorContext, cfg: BcConfig): (sku: string
     let hit = cache.get(number);
     if (!hit) {
       hit = (async () => {
-        const found = await list(ctx, cfg, "items", `number eq ${literal(number)}`, BcItem);
-        if (found[0]) return found[0].number;
-        // https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/api-reference/v2.0/api/dynamics_item_create
-        const created = await create(ctx, cfg, "items", { number, displayName: truncateText(name, 100), type: "Non_x002D_Inventory" }, BcItem);
-        return created.number;
+        const find = async () => (await list(ctx, cfg, "items", `number eq ${literal(number)}`, BcItem))[0]?.number;
+        const found = await find();
+        if (found) return found;
+        try {
+          // https://learn.microsoft.com/en-us/dynamics365/business-central/dev-itpro/api-reference/v2.0/api/dynamics_item_create
+          const created = await create(ctx, cfg, "items", { number, displayName: truncateText(name, 100), type: "Non_x002D_Inventory" }, BcItem);
+          return created.number;
+        } catch (err) {
+          // Another order's sync created this SKU since we looked (BC: Internal_EntityWithSameKeyExists, the item
+          // number is its key): use that item instead of failing the order.
+          if (!(err instanceof ConnectorError) || err.vendorCode !== "Internal_EntityWithSameKeyExists") throw err;
+          const now = await find();
+          if (!now) throw err;
+          return now;
+        }
       })();
       cache.set(number, hit);
     }
