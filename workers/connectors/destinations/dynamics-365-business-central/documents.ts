@@ -10,6 +10,7 @@ import { classify } from "./classify";
 import type { BcConfig } from "./config";
 import { customerNumber, itemResolver } from "./lookups";
 import { BcDocument, BcLine } from "./schemas";
+import { isCancelled, reversedWhole } from "../../../../shared/posting/lifecycle";
 
 /** externalDocumentNumber is Code[35] (salesOrder resource page). */
 export const EXTERNAL_DOC_MAX = 35;
@@ -199,19 +200,6 @@ export async function upsertOrder(ctx: ConnectorContext, cfg: BcConfig, order: O
       throw err;
     }
   }
-}
-
-/**
- * Cancelled at the source — or voided after completion, which the order's lifecycle keeps as completed while its
- * financial status says voided (a Lightspeed sale voided at the till).
- */
-function isCancelled(order: Order): boolean {
-  return order.status === "cancelled" || order.financialStatus === "voided";
-}
-
-/** Cancelled and never refunded: its posted invoice is reversed whole (refunds already reversed what they returned). */
-function reversedWhole(order: Order): boolean {
-  return isCancelled(order) && order.refunds.length === 0 && order.financialStatus !== "refunded" && order.financialStatus !== "partially_refunded";
 }
 
 /**

@@ -8,6 +8,7 @@ import { creditRecordFor, orderPlan, planTotal, refundPlan, saleRecordFor, settl
 import { eid, getRecord, patchRecord, stateOf, toDocumentRef, transformRecord, upsertByExternalId } from "./records";
 import { externalIdPart, fit, orderExternalId, refundExternalId } from "./refs";
 import type { NsTransaction } from "./schemas";
+import { isCancelled } from "../../../../shared/posting/lifecycle";
 
 const SALE_RECORDS: readonly SaleRecord[] = ["salesOrder", "cashSale", "invoice"];
 const CREDIT_RECORDS: readonly CreditRecord[] = ["cashRefund", "creditMemo"];
@@ -59,10 +60,6 @@ async function customerFor(ctx: ConnectorContext, cfg: NetSuiteConfig, order: Or
 
 const SHIPPED = new Set(["shipped", "delivered", "completed"]);
 const OPEN_ORDER = new Set(["open", "partially_shipped"]);
-
-function isCancelled(order: Order): boolean {
-  return order.status === "cancelled" || order.financialStatus === "voided";
-}
 
 /** Sales orders: shipped → an item fulfillment (status C "Shipped"); cancelled → every line closed. */
 async function convergeStatus(ctx: ConnectorContext, order: Order, rec: NsTransaction, notes: SyncNote[]): Promise<boolean> {

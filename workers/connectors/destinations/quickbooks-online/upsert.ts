@@ -11,6 +11,7 @@ import { isPaid, salesDocument, salesKind, tenders, type SalesKind } from "./map
 import { settleParity } from "./parity";
 import { docNumber, marker, orderReference, type Reference } from "./refs";
 import { QboTxn } from "./schemas";
+import { reversedWhole } from "../../../../shared/posting/lifecycle";
 
 export function salesEntities(order: Order): SalesKind[] {
   return salesKind(order) === "SalesReceipt" ? ["SalesReceipt", "Invoice"] : ["Invoice", "SalesReceipt"];
@@ -23,11 +24,6 @@ export function orderDocNumber(order: Order, cfg: QboConfig): Reference {
   } catch (err) {
     throw new ConnectorError({ kind: "permanent", vendorCode: "config", message: (err as Error).message });
   }
-}
-
-/** A cancelled order that was never refunded is voided; refunds already reverse a refunded one. */
-function shouldVoid(order: Order): boolean {
-  return (order.status === "cancelled" || order.financialStatus === "voided") && order.refunds.length === 0 && order.financialStatus !== "refunded" && order.financialStatus !== "partially_refunded";
 }
 
 const isConflict = (err: unknown, code: string): boolean => err instanceof ConnectorError && err.kind === "conflict" && err.vendorCode === code;
@@ -129,7 +125,8 @@ export async function upsert(ctx: ConnectorContext, order: Order, existing: Docu
       notes.push({ message: `Adopted existing QuickBooks ${found.kind} ${target.id} (DocNumber ${ref.value}) for this order`, data: { id: target.id } });
     }
   }
-  const voiding = shouldVoid(order);
+  // A cancelled order that was never refunded is voided; refunds already reverse a refunded one.
+  const voiding = reversedWhole(order);
   if (voiding && target) {
     const kind = target.kind as TxnEntity;
     const rec = await voidDocument(ctx, cfg, kind, targetRaw ?? (await read(ctx, cfg, kind, target.id)), requestId, notes);

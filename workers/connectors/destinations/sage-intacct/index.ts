@@ -9,6 +9,7 @@ import { classify } from "./classify";
 import { IntacctConfig, intacctConfig } from "./config";
 import { buildOrder, buildReturn, createXml, orderRef, refundRef, updateXml } from "./mapping";
 import type { SoDocumentRow } from "./schemas";
+import { isCancelled } from "../../../../shared/posting/lifecycle";
 
 function toDoc(row: SoDocumentRow, currency: string): DocumentRef {
   const cur = row.CURRENCY || currency;
@@ -76,7 +77,7 @@ async function upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef
     change.shippedDay = ship.day;
     notes.push({ message: `Sage Intacct: ${row.DOCID} marked shipped${ship.tracking ? ` (tracking ${ship.tracking})` : ""}` });
   }
-  if (order.status === "cancelled" || order.financialStatus === "voided") {
+  if (isCancelled(order)) {
     // Closing keeps the transaction for audit; Intacct has no void for sales orders [UNVERIFIED: state values Draft/Pending/Closed].
     change.state = "Closed";
     change.message = `Cancelled at the source${order.cancelReason ? `: ${order.cancelReason}` : ""}`;

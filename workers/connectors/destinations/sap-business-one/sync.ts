@@ -9,6 +9,7 @@ import { b1Config, type SapB1Config } from "./config";
 import { documentBody, orderPlan, planTotal, refundPlan, saleEntityFor, settle, type B1Entity, type SaleEntity } from "./mapping";
 import { CARD_NAME_MAX, fit, ITEM_CODE_MAX, marker, markerOf, orderNumAtCard, quote, refundNumAtCard } from "./refs";
 import type { B1Document } from "./schemas";
+import { isCancelled } from "../../../../shared/posting/lifecycle";
 
 const SALE_ENTITIES: readonly SaleEntity[] = ["Orders", "Invoices"];
 
@@ -96,10 +97,6 @@ async function resolveCustomer(ctx: ConnectorContext, cfg: SapB1Config, order: O
     notes.push({ message: `Created SAP Business One customer ${cardCode} for ${email}`, data: { cardCode } });
   }
   return cardCode;
-}
-
-function isCancelled(order: Order): boolean {
-  return order.status === "cancelled" || order.financialStatus === "voided";
 }
 
 const SHIPPED = new Set(["shipped", "delivered", "completed"]);

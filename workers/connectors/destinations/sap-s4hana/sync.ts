@@ -9,6 +9,7 @@ import { create, CREDIT_MEMO_SERVICE, query, quote, read, SALES_ORDER_SERVICE, u
 import { s4Config, type S4Config } from "./config";
 import { CUSTOMER_REF_MAX, itemsPayload, odataDate, orderPlan, refundPlan, settle } from "./mapping";
 import type { SdDocument } from "./schemas";
+import { isCancelled } from "../../../../shared/posting/lifecycle";
 
 type Kind = "A_SalesOrder" | "A_CreditMemoRequest";
 
@@ -79,10 +80,6 @@ export async function findDocument(ctx: ConnectorContext, ref: string, kind: "or
   const k: Kind = kind === "order" ? "A_SalesOrder" : "A_CreditMemoRequest";
   const found = await findByReference(ctx, k, customerRef(`${cfg.docNumberPrefix}${ref}`), order, cfg);
   return found ? toDocumentRef(k, found.doc, found.etag, cfg, order.currency) : null;
-}
-
-function isCancelled(order: Order): boolean {
-  return order.status === "cancelled" || order.financialStatus === "voided";
 }
 
 /**

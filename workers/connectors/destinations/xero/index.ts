@@ -12,6 +12,7 @@ import { classify } from "./classify";
 import { XeroConfig, xeroConfig } from "./config";
 import { buildCreditNote, buildInvoice, orderRef, refundRef } from "./mapping";
 import type { CreditNote, Invoice, InvoicePayload } from "./schemas";
+import { isCancelled } from "../../../../shared/posting/lifecycle";
 
 const cents = (n: number | undefined): bigint => roundHalfEven(parseDec(n ?? 0), 2);
 
@@ -137,7 +138,7 @@ async function upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef
   if (total !== built.total && inv.Status !== "VOIDED") {
     throw new ConnectorError({ kind: "permanent", vendorCode: "parity", message: `Xero computed ${inv.Total} for invoice ${inv.InvoiceNumber}, the source total is ${built.total} minor units` });
   }
-  if (order.status === "cancelled" || order.financialStatus === "voided") {
+  if (isCancelled(order)) {
     if (inv.Status !== "VOIDED") inv = await voidCancelled(ctx, order, inv, requestId, notes);
   } else if (inv.Status !== "VOIDED") {
     inv = await applyPayments(ctx, cfg, order, inv, requestId, notes);

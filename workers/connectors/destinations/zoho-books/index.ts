@@ -11,6 +11,7 @@ import { classify } from "./classify";
 import { ZohoConfig, zohoConfig } from "./config";
 import { ADJUSTMENT_DESCRIPTION, buildCreditNote, buildDocument, orderRef, refundRef } from "./mapping";
 import type { CreditNote, DocumentPayload, Invoice, SalesOrder } from "./schemas";
+import { isCancelled } from "../../../../shared/posting/lifecycle";
 
 type Doc = Invoice | SalesOrder | CreditNote;
 
@@ -144,7 +145,7 @@ async function upsert(ctx: ConnectorContext, order: Order, existing: DocumentRef
       }
     }
   }
-  if (order.status === "cancelled" || order.financialStatus === "voided") {
+  if (isCancelled(order)) {
     if (d.status !== "void") {
       // Voiding keeps the number; payments on a voided invoice become customer credits (Zoho "Mark as void").
       await api.setStatus(ctx, cfg, kind, idOf(kind, d), "void");
