@@ -131,7 +131,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env):
     const parsed = SyncMessage.safeParse(m.body);
     const d = parsed.success ? parsed.data : null;
     const orderKey = !d ? `poison:${m.id}` : d.type === "sync" ? d.orderKey : d.type === "index" ? d.row.orderKey : `${d.connectionId}:${d.sourceOrderId}`;
-    const dest = parsed.success && parsed.data.type === "sync" ? parsed.data.destinationId : "-";
+    const dest = d?.type === "sync" ? d.destinationId : "-";
     await recordFailure(env, orderKey, dest, { kind: "retryable", message: "gave up after the queue's retries (dead-lettered)", body: JSON.stringify(m.body).slice(0, 2000) }, m.attempts);
     m.ack();
   }

@@ -1,7 +1,7 @@
 // Webhook ingest: cap the body, find the connection, verify raw bytes, store in the OrderActor, then answer.
 import { Hono } from "hono";
 import { NormalizeError } from "../../shared/connector/errors";
-import { CanonicalEvent } from "../../shared/model/order";
+import type { CanonicalEvent } from "../../shared/model/order";
 import { sha256Hex } from "../../shared/webhooks/signature";
 import { destinationsOf, loadConnection } from "../connections";
 import { sourceConnector } from "../connectors/registry";
@@ -103,8 +103,7 @@ ingest.post("/webhooks/:source/:connectionId", async (c) => {
 /**
  * Reads the body up to the cap; null when it is larger. A body with a declared length (checked against the cap before
  * this is called; the runtime holds the body to it) is read in one native call; only a chunked body, which has no
- * length to check first, is read chunk by chunk so an oversized one is cut off at the cap. (The chunk loop cost about
- * half the mesh's CPU per webhook in `npm run bench:profile`.)
+ * length to check first, is read chunk by chunk so an oversized one is cut off at the cap.
  */
 async function readCapped(req: Request): Promise<Uint8Array | null> {
   if (!req.body) return new Uint8Array();
