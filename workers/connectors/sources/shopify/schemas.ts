@@ -203,7 +203,3 @@ export const OrderEnvelope = z.object({ order: z.unknown() });
 /** GET /orders.json: each order is validated on its own so one odd order does not sink the page. */
 export const OrdersEnvelope = z.object({ orders: z.array(z.unknown()) });
 
-/** Only the routing fields `identify` needs, read leniently. */
-export const OrderRef = z.object({ id: ShopifyId });
-export const RefundRef = z.object({ order_id: ShopifyId });
-export const InventoryLevelRef = z.object({ inventory_item_id: ShopifyId, location_id: ShopifyId });

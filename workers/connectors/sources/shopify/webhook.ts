@@ -4,7 +4,6 @@
 import type { SourceConnector, WebhookIdentity, WebhookInput } from "../../../../shared/connector/contract";
 import { NormalizeError } from "../../../../shared/connector/errors";
 import { verifyHmac } from "../../../../shared/webhooks/signature";
-import { InventoryLevelRef, OrderRef, RefundRef } from "./schemas";
 
 export const HMAC_HEADER = "X-Shopify-Hmac-Sha256";
 
@@ -39,17 +38,25 @@ export function identify(input: WebhookInput, payload: unknown): WebhookIdentity
   const identity: WebhookIdentity = { eventId, topic };
   const occurredAt = input.headers.get("X-Shopify-Triggered-At");
   if (occurredAt) identity.occurredAt = occurredAt;
+  // The routing fields are read by hand, not with a zod schema: this runs for every delivery before dedup.
+  const body = typeof payload === "object" && payload !== null ? (payload as Record<string, unknown>) : {};
   if (topic.startsWith("orders/")) {
-    const ref = OrderRef.safeParse(payload);
-    if (ref.success) identity.sourceOrderId = ref.data.id;
+    const id = shopifyId(body.id);
+    if (id) identity.sourceOrderId = id;
   } else if (topic.startsWith("refunds/")) {
-    const ref = RefundRef.safeParse(payload);
-    if (ref.success) identity.sourceOrderId = ref.data.order_id;
+    const id = shopifyId(body.order_id);
+    if (id) identity.sourceOrderId = id;
   } else if (topic.startsWith("inventory_levels/")) {
-    const ref = InventoryLevelRef.safeParse(payload);
-    if (ref.success) identity.objectKey = `${ref.data.inventory_item_id}@${ref.data.location_id}`;
+    const item = shopifyId(body.inventory_item_id), location = shopifyId(body.location_id);
+    if (item && location) identity.objectKey = `${item}@${location}`;
   }
   return identity;
+}
+
+/** A Shopify id as schemas.ts's ShopifyId accepts it (a non-negative integer, or its decimal string), as a string. */
+function shopifyId(v: unknown): string | undefined {
+  if (typeof v === "number") return Number.isSafeInteger(v) && v >= 0 ? String(v) : undefined;
+  return typeof v === "string" && /^\d+$/.test(v) ? v : undefined;
 }
 
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
