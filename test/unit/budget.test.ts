@@ -75,6 +75,39 @@ describe("Budget", () => {
     expect(second).toBe(true);
   });
 
+  it("spreads a window's budget over it: a backlog flows at ~95% of the vendor's limit, never a burst then a stall", async () => {
+    // QuickBooks: 500 requests a minute per company. Ten workers keep asking for 3 minutes, as a drain does.
+    const b = new Budget({ perMinute: 500, concurrency: 10 });
+    const granted: number[] = [];
+    const worker = async () => {
+      while (Date.now() - T0 < 180_000) {
+        try {
+          await b.take();
+          granted.push(Date.now());
+          b.release();
+        } catch {
+          await new Promise((r) => setTimeout(r, 500));
+        }
+      }
+    };
+    const run = Promise.all(Array.from({ length: 10 }, worker));
+    await vi.advanceTimersByTimeAsync(182_000);
+    await run;
+    const most = (ms: number) => {
+      let peak = 0;
+      for (let i = 0, j = 0; i < granted.length; i++) {
+        while (granted[i]! - granted[j]! >= ms) j++;
+        peak = Math.max(peak, i - j + 1);
+      }
+      return peak;
+    };
+    expect(most(60_000)).toBeLessThanOrEqual(475); // the vendor's 500 less the 5% headroom, in every 60 s span
+    expect(most(6_000)).toBeLessThanOrEqual(47); // a tenth of it in every 6 s span
+    expect(granted.length).toBeGreaterThanOrEqual(1350); // ≥ 90% of 3 × 500
+    const gaps = granted.slice(1).map((t, i) => t - granted[i]!);
+    expect(Math.max(...gaps)).toBeLessThan(6_500); // before pacing: 475 in the first second, then ~59 s of nothing
+  });
+
   it("a Retry-After pause longer than the in-process wait sends the request back as rate_limited", async () => {
     const b = new Budget({ perMinute: 1000 });
     b.pause(60);
