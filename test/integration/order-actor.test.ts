@@ -84,4 +84,24 @@ describe("OrderActor", () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true);
     expect(await stub.pendingOutbox()).toBe(0);
   });
+
+  it("outbox: the alarm is armed once for a burst of events and fires as a no-op once the sends went through", async () => {
+    await connect(["shopify"], ["quickbooks-online"]).catch(() => undefined);
+    const id = 920007;
+    const stub = env.ORDER_ACTOR.getByName(`demo-shopify:${id}`);
+    const alarmAt = () => runInDurableObject(stub, (_i: OrderActor, state) => state.storage.getAlarm());
+    expect((await post(await shopifyDelivery("orders/create", shopifyOrder(id, { updated_at: "2026-11-20T16:00:00Z" })))).status).toBe(200);
+    await expect.poll(() => stub.pendingOutbox()).toBe(0);
+    const first = await alarmAt();
+    expect(first).not.toBeNull();
+    // A second event of the burst queues and sends its rows without setting the alarm again.
+    const paid = await send("orders/paid", shopifyOrder(id, { updated_at: "2026-11-20T16:01:00Z", financial_status: "paid" }));
+    expect(paid.status).toBe("applied");
+    await expect.poll(() => stub.pendingOutbox()).toBe(0);
+    expect(await alarmAt()).toBe(first);
+    // It fires once, finds nothing to send and is not armed again.
+    expect(await runDurableObjectAlarm(stub)).toBe(true);
+    expect(await stub.pendingOutbox()).toBe(0);
+    expect(await alarmAt()).toBeNull();
+  });
 });

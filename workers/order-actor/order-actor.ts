@@ -69,31 +69,39 @@ interface State {
 }
 
 const OUTBOX_BATCH = 100;
-const ALARM_RETRY_MS = 10_000;
+/**
+ * The outbox's retry: armed with the first row, left to fire once (a no-op when the send went through) instead of
+ * being read, set and deleted around every event. Short enough that the object is usually still in memory.
+ */
+const ALARM_RETRY_MS = 5_000;
 
 export class OrderActor extends DurableObject<Env> {
   private state: State | null = null;
   /** Redeliveries absorbed; kept in its own row so a duplicate never rewrites the whole snapshot. */
   private duplicates = 0;
+  /** Whether this object's alarm is set: read once per activation, then kept here. */
+  private alarmSet = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       const sql = ctx.storage.sql;
-      sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
-      sql.exec(`CREATE TABLE IF NOT EXISTS events (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL, topic TEXT NOT NULL,
-        outcome TEXT NOT NULL, received_at TEXT NOT NULL, source_version INTEGER, raw TEXT NOT NULL,
-        prev_hash TEXT NOT NULL, hash TEXT NOT NULL)`);
-      sql.exec(`CREATE INDEX IF NOT EXISTS events_content ON events (content_hash)`);
-      sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
-        id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL)`);
-      sql.exec(`CREATE TABLE IF NOT EXISTS timeline (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, summary TEXT NOT NULL, data TEXT)`);
+      // One call for the whole schema: this runs on every activation, and a new order is a new object.
+      sql.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS events (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, content_hash TEXT NOT NULL, topic TEXT NOT NULL,
+          outcome TEXT NOT NULL, received_at TEXT NOT NULL, source_version INTEGER, raw TEXT NOT NULL,
+          prev_hash TEXT NOT NULL, hash TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS events_content ON events (content_hash);
+        CREATE TABLE IF NOT EXISTS outbox (
+          id INTEGER PRIMARY KEY AUTOINCREMENT, queue TEXT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS timeline (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, kind TEXT NOT NULL, summary TEXT NOT NULL, data TEXT)`);
       for (const row of sql.exec(`SELECT key, value FROM meta`)) {
         if (row.key === "state") this.state = JSON.parse(String(row.value)) as State;
         if (row.key === "duplicates") this.duplicates = Number(row.value);
       }
+      if (this.state) this.alarmSet = (await ctx.storage.getAlarm()) !== null;
     });
   }
 
@@ -224,10 +232,15 @@ export class OrderActor extends DurableObject<Env> {
     this.ctx.storage.sql.exec(`INSERT INTO timeline (at, kind, summary, data) VALUES (?, ?, ?, ?)`, at, kind, summary, data ? JSON.stringify(data) : null);
   }
 
+  /** Arms the outbox's retry unless it is armed already; callers have just written outbox rows. */
   private async armAlarm(): Promise<void> {
-    const pending = this.ctx.storage.sql.exec(`SELECT count(*) AS n FROM outbox`).one().n as number;
-    if (pending > 0 && (await this.ctx.storage.getAlarm()) === null) {
+    if (this.alarmSet) return;
+    this.alarmSet = true;
+    try {
       await this.ctx.storage.setAlarm(Date.now() + ALARM_RETRY_MS);
+    } catch (err) {
+      this.alarmSet = false;
+      throw err;
     }
   }
 
@@ -262,16 +275,16 @@ export class OrderActor extends DurableObject<Env> {
       done.push(...byQueue.index.map((r) => Number(r.id)));
     }
     if (done.length > 0) sql.exec(`DELETE FROM outbox WHERE id IN (${done.map(() => "?").join(",")})`, ...done);
-    const left = sql.exec(`SELECT count(*) AS n FROM outbox`).one().n as number;
-    if (left > 0) await this.doFlush();
-    else await this.ctx.storage.deleteAlarm();
+    if ((await this.pendingOutbox()) > 0) await this.doFlush();
   }
 
   override async alarm(): Promise<void> {
+    // A fired alarm is no longer set; it is armed again only while rows remain.
+    this.alarmSet = false;
     try {
       await this.flush();
     } finally {
-      await this.armAlarm();
+      if ((await this.pendingOutbox()) > 0) await this.armAlarm();
     }
   }
 
