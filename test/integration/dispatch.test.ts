@@ -90,4 +90,18 @@ describe("order index rows on the sync queue", () => {
     const poison = await env.DB.prepare(`SELECT message FROM failures WHERE order_key = ?`).bind(`poison:${(mixed.batch.messages[0] as { id: string }).id}`).first<{ message: string }>();
     expect(poison?.message).toMatch(/unreadable queue message/);
   });
+
+  it("forwards a batch's status notifications to the notify queue in one send, and retries them all when it fails", async () => {
+    const note = (orderKey: string, to: string) => ({ type: "notify", message: { orderKey, orderNumber: `#${orderKey}`, from: "paid", to, at: "2026-11-27T12:00:00Z" } });
+    const sent: unknown[][] = [];
+    const queue = (fail: boolean) => ({ ...env, NOTIFY_QUEUE: { sendBatch: async (msgs: Array<{ body: unknown }>) => { if (fail) throw new Error("queue down"); sent.push(msgs.map((m) => m.body)); } } }) as unknown as Env;
+    const ok = batchOf([note("n:1", "shipped"), note("n:2", "refunded")]);
+    await handleSyncBatch(ok.batch, queue(false));
+    expect(sent).toEqual([[note("n:1", "shipped").message, note("n:2", "refunded").message]]);
+    expect(ok.calls.sort()).toEqual(["ack 0", "ack 1"]);
+    const down = batchOf([note("n:3", "shipped"), note("n:4", "shipped")]);
+    await handleSyncBatch(down.batch, queue(true));
+    expect(down.calls.sort()).toEqual(["retry 0", "retry 1"]);
+    expect(sent).toHaveLength(1);
+  });
 });

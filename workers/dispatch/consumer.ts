@@ -5,7 +5,7 @@ import { backoff, type SyncOutcome } from "../connection-actor/connection-actor"
 import { connectorContext, destinationsOf, loadConnection } from "../connections";
 import { sourceConnector } from "../connectors/registry";
 import { quarantineEvent } from "../ingest/quarantine";
-import { orderKeyOf, SyncMessage, type OrderIndexRow } from "../order-actor/messages";
+import { orderKeyOf, SyncMessage, type NotifyMessage, type OrderIndexRow } from "../order-actor/messages";
 import { sha256Hex } from "../../shared/webhooks/signature";
 import { withDeadline } from "./deadline";
 import { writeIndexRows } from "./index-rows";
@@ -22,14 +22,28 @@ const SYNC_DEADLINE_MS = 5_000;
 
 export async function handleSyncBatch(batch: MessageBatch<unknown>, env: Env): Promise<void> {
   const index: Array<{ message: Message<unknown>; row: OrderIndexRow }> = [];
+  const notify: Array<{ message: Message<unknown>; body: NotifyMessage }> = [];
   const work: Array<Promise<void>> = [];
   for (const m of batch.messages) {
     const parsed = SyncMessage.safeParse(m.body);
     if (!parsed.success) work.push(poison(m, parsed.error.issues.map((i) => i.message).join("; "), env));
     else if (parsed.data.type === "index") index.push({ message: m, row: parsed.data.row });
+    else if (parsed.data.type === "notify") notify.push({ message: m, body: parsed.data.message });
     else work.push(handleOne(m, parsed.data, env));
   }
-  await Promise.all([indexAll(index, env), ...work]);
+  await Promise.all([indexAll(index, env), forwardNotifications(notify, env), ...work]);
+}
+
+/** The batch's status notifications go on to the notify queue in one send; if that fails they all come back later. */
+async function forwardNotifications(items: Array<{ message: Message<unknown>; body: NotifyMessage }>, env: Env): Promise<void> {
+  if (items.length === 0) return;
+  try {
+    await env.NOTIFY_QUEUE.sendBatch(items.map((i) => ({ body: i.body, contentType: "json" as const })));
+    for (const i of items) i.message.ack();
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", scope: "notify", msg: `notifications not forwarded, retried: ${String((err as Error)?.message ?? err)}`, count: items.length }));
+    for (const i of items) i.message.retry({ delaySeconds: backoff(i.message.attempts) });
+  }
 }
 
 /** A message that does not parse can never succeed: record it and ack, so it neither blocks nor loops. */
@@ -54,7 +68,7 @@ async function indexAll(items: Array<{ message: Message<unknown>; row: OrderInde
   }
 }
 
-async function handleOne(message: Message<unknown>, msg: Exclude<SyncMessage, { type: "index" }>, env: Env): Promise<void> {
+async function handleOne(message: Message<unknown>, msg: Extract<SyncMessage, { type: "sync" | "fetch" }>, env: Env): Promise<void> {
   try {
     if (msg.type === "fetch") {
       await fetchAndIngest(env, msg);
@@ -130,7 +144,7 @@ export async function handleDeadLetters(batch: MessageBatch<unknown>, env: Env):
   for (const m of batch.messages) {
     const parsed = SyncMessage.safeParse(m.body);
     const d = parsed.success ? parsed.data : null;
-    const orderKey = !d ? `poison:${m.id}` : d.type === "sync" ? d.orderKey : d.type === "index" ? d.row.orderKey : `${d.connectionId}:${d.sourceOrderId}`;
+    const orderKey = !d ? `poison:${m.id}` : d.type === "sync" ? d.orderKey : d.type === "index" ? d.row.orderKey : d.type === "notify" ? d.message.orderKey : `${d.connectionId}:${d.sourceOrderId}`;
     const dest = d?.type === "sync" ? d.destinationId : "-";
     await recordFailure(env, orderKey, dest, { kind: "retryable", message: "gave up after the queue's retries (dead-lettered)", body: JSON.stringify(m.body).slice(0, 2000) }, m.attempts);
     m.ack();

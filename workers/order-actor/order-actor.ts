@@ -219,7 +219,8 @@ export class OrderActor extends DurableObject<Env> {
         orderKey: state.orderKey, orderNumber: state.order.orderNumber, from: fromStatus, to: state.status,
         customerEmail: state.order.customer?.email, at: now,
       };
-      sql.exec(`INSERT INTO outbox (queue, body, created_at) VALUES ('notify', ?, ?)`, JSON.stringify(n), now);
+      const forward: SyncMessage = { type: "notify", message: n };
+      sql.exec(`INSERT INTO outbox (queue, body, created_at) VALUES ('sync', ?, ?)`, JSON.stringify(forward), now);
     }
   }
 
@@ -265,6 +266,7 @@ export class OrderActor extends DurableObject<Env> {
       await this.env.SYNC_QUEUE.sendBatch(byQueue.sync.map((r) => ({ body: JSON.parse(String(r.body)) as SyncMessage, contentType: "json" as const })));
       done.push(...byQueue.sync.map((r) => Number(r.id)));
     }
+    // Rows an object queued before notifications rode the sync queue go to the notify queue directly.
     if (byQueue.notify.length > 0) {
       await this.env.NOTIFY_QUEUE.sendBatch(byQueue.notify.map((r) => ({ body: JSON.parse(String(r.body)) as NotifyMessage, contentType: "json" as const })));
       done.push(...byQueue.notify.map((r) => Number(r.id)));
