@@ -1,7 +1,7 @@
 // The destination budget: sliding windows, concurrency, Retry-After pauses and the rolling day (Xero's 5,000/day).
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ConnectorError } from "../../shared/connector/errors";
-import { Budget, honourRateLimit } from "../../workers/connection-actor/budget";
+import { Budget, honourRateLimit, pacingSlices } from "../../workers/connection-actor/budget";
 
 const T0 = Date.UTC(2026, 10, 27, 12, 0, 30);
 
@@ -106,6 +106,33 @@ describe("Budget", () => {
     expect(granted.length).toBeGreaterThanOrEqual(1350); // ≥ 90% of 3 × 500
     const gaps = granted.slice(1).map((t, i) => t - granted[i]!);
     expect(Math.max(...gaps)).toBeLessThan(6_500); // before pacing: 475 in the first second, then ~59 s of nothing
+  });
+
+  it("paces in as many slices as keep ≥ 98% of the limit: QuickBooks 10 × 47, Xero 8 × 7; tiny limits are not sliced", () => {
+    expect(pacingSlices(475)).toBe(10);
+    expect(pacingSlices(57)).toBe(8);
+    expect(pacingSlices(95)).toBe(5); // 10 slices of 9 would keep 90; 5 slices of 19 keep all 95
+    expect(pacingSlices(3)).toBe(1);
+  });
+
+  it("requests wait in line, first come first served, and one that would wait past the in-process limit is refused at once", async () => {
+    // Xero at 60/min: 57 a minute, paced 7 per 7.5 s. Forty requests at once: the first 7 go, the rest wait in line.
+    const b = new Budget({ perMinute: 60, concurrency: 5 });
+    const order: number[] = [];
+    const refused: ConnectorError[] = [];
+    const all = Array.from({ length: 40 }, (_, i) => b.take().then(() => { order.push(i); b.release(); }, (e: ConnectorError) => { refused.push(e); }));
+    await vi.advanceTimersByTimeAsync(60_000);
+    await Promise.all(all);
+    // ~1.05 s apart at the steady rate: about 28 fit within the 30 s wait, the others were refused at once with the
+    // line's estimate as their Retry-After, so the queue brings them back when the line has moved on.
+    expect(order).toEqual([...order].sort((x, y) => x - y));
+    expect(order.length + refused.length).toBe(40);
+    expect(order.length).toBeGreaterThanOrEqual(28);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const r of refused) {
+      expect(r.vendorCode).toBe("budget");
+      expect(r.retryAfterSeconds).toBeGreaterThan(30);
+    }
   });
 
   it("a Retry-After pause longer than the in-process wait sends the request back as rate_limited", async () => {
