@@ -104,4 +104,19 @@ describe("order index rows on the sync queue", () => {
     expect(down.calls.sort()).toEqual(["retry 0", "retry 1"]);
     expect(sent).toHaveLength(1);
   });
+
+  it("answers a batch's messages for one order and destination with one sync: its outcome acks or retries them all", async () => {
+    const sync = (orderKey: string, destinationId: string) => ({ type: "sync", orderKey, destinationId, revision: 1 });
+    const calls: string[] = [];
+    const actors = (outcome: (orderKey: string) => unknown) => ({
+      ...env,
+      CONNECTION_ACTOR: { getByName: (dest: string) => ({ sync: async (orderKey: string, _d: string, attempt: number) => { calls.push(`${orderKey}@${dest}#${attempt}`); return outcome(orderKey); } }) },
+    }) as unknown as Env;
+    const burst = batchOf([sync("g:1", "qbo"), sync("g:1", "qbo"), sync("g:1", "xero"), sync("g:2", "qbo"), sync("g:1", "qbo")]);
+    (burst.batch.messages[1] as { attempts: number }).attempts = 3;
+    await handleSyncBatch(burst.batch, actors((k) => (k === "g:2" ? { result: "retry", delaySeconds: 7, error: { kind: "retryable", message: "busy" } } : { result: "ok", documents: 1, upToDate: false })));
+    // Three messages for g:1 → qbo are one call, made with the most retried message's attempt count.
+    expect(calls.sort()).toEqual(["g:1@qbo#3", "g:1@xero#1", "g:2@qbo#1"]);
+    expect(burst.calls.sort()).toEqual(["ack 0", "ack 1", "ack 2", "ack 4", "retry 3"]);
+  });
 });

@@ -24,13 +24,23 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, env: Env): P
   const index: Array<{ message: Message<unknown>; row: OrderIndexRow }> = [];
   const notify: Array<{ message: Message<unknown>; body: NotifyMessage }> = [];
   const work: Array<Promise<void>> = [];
+  // Syncs are level-triggered: the batch's messages for one (order, destination) — an order's burst of events,
+  // redeliveries — are one convergence, whose outcome answers them all.
+  const syncs = new Map<string, { messages: Array<Message<unknown>>; msg: Extract<SyncMessage, { type: "sync" }> }>();
   for (const m of batch.messages) {
     const parsed = SyncMessage.safeParse(m.body);
     if (!parsed.success) work.push(poison(m, parsed.error.issues.map((i) => i.message).join("; "), env));
     else if (parsed.data.type === "index") index.push({ message: m, row: parsed.data.row });
     else if (parsed.data.type === "notify") notify.push({ message: m, body: parsed.data.message });
-    else work.push(handleOne(m, parsed.data, env));
+    else if (parsed.data.type === "fetch") work.push(handleOne([m], parsed.data, env));
+    else {
+      const key = `${parsed.data.orderKey}\u0000${parsed.data.destinationId}`;
+      const group = syncs.get(key);
+      if (group) group.messages.push(m);
+      else syncs.set(key, { messages: [m], msg: parsed.data });
+    }
   }
+  for (const g of syncs.values()) work.push(handleOne(g.messages, g.msg, env));
   await Promise.all([indexAll(index, env), forwardNotifications(notify, env), ...work]);
 }
 
@@ -68,14 +78,17 @@ async function indexAll(items: Array<{ message: Message<unknown>; row: OrderInde
   }
 }
 
-async function handleOne(message: Message<unknown>, msg: Extract<SyncMessage, { type: "sync" | "fetch" }>, env: Env): Promise<void> {
+/** One fetch, or one sync answering every message of its group (the most retried message's count is the attempt). */
+async function handleOne(messages: Array<Message<unknown>>, msg: Extract<SyncMessage, { type: "sync" | "fetch" }>, env: Env): Promise<void> {
+  const attempts = Math.max(...messages.map((m) => m.attempts));
+  const message = { attempts, ack: () => messages.forEach((m) => m.ack()), retry: (o: { delaySeconds: number }) => messages.forEach((m) => m.retry(o)) };
   try {
     if (msg.type === "fetch") {
       await fetchAndIngest(env, msg);
       message.ack();
       return;
     }
-    const sync: Promise<SyncOutcome> = env.CONNECTION_ACTOR.getByName(msg.destinationId).sync(msg.orderKey, msg.destinationId, message.attempts);
+    const sync: Promise<SyncOutcome> = env.CONNECTION_ACTOR.getByName(msg.destinationId).sync(msg.orderKey, msg.destinationId, attempts);
     const outcome = await withDeadline(sync, SYNC_DEADLINE_MS);
     if (outcome === "late") {
       // The batch's other messages must not wait on one slow vendor call. The sync goes on in the ConnectionActor,
