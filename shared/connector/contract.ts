@@ -2,7 +2,7 @@
 import type { z } from "zod";
 import type { HttpClient } from "./http";
 import type { ErrorDetail } from "./errors";
-import type { CanonicalEvent, Order, Refund } from "../model/order";
+import type { CanonicalEvent, Order, Refund, StockLevel } from "../model/order";
 import type { HttpRequest, HttpResponse } from "./http";
 import type { LookupMemo } from "./memo";
 
@@ -149,6 +149,12 @@ export interface PollResult {
   rejected?: Array<{ sourceOrderId: string; reason: string; raw: string }>;
 }
 
+export interface StockPollResult {
+  levels: StockLevel[];
+  /** Cursor for the next sweep (null: none yet, the next sweep reads every level again). */
+  cursor: string | null;
+}
+
 export interface SourceConnector extends Declaration {
   kind: "source";
   capabilities: readonly SourceCapability[];
@@ -184,6 +190,11 @@ export interface SourceConnector extends Declaration {
   normalize(input: NormalizeInput): CanonicalEvent[];
   fetchOrder?(ctx: ConnectorContext, sourceOrderId: string): Promise<CanonicalEvent[]>;
   poll?(ctx: ConnectorContext, cursor: string | null): Promise<PollResult>;
+  /**
+   * Stock levels changed since the cursor (every level on the first sweep), for the cron's sweep: a dropped stock
+   * webhook is repaired by the next run instead of waiting for the level's next change.
+   */
+  pollStock?(ctx: ConnectorContext, cursor: string | null): Promise<StockPollResult>;
 }
 
 // ---------------------------------------------------------------- destinations

@@ -2,6 +2,7 @@
 import { eq } from "drizzle-orm";
 import { db } from "../../shared/db/client";
 import { connections, cursors } from "../../shared/db/schema";
+import type { ConnectorContext, SourceConnector } from "../../shared/connector/contract";
 import type { CanonicalEvent } from "../../shared/model/order";
 import { connectorContext, loadConnection, updateCredentials } from "../connections";
 import { quarantineEvent } from "../ingest/quarantine";
@@ -14,8 +15,13 @@ export interface PollStats {
   pages: number;
   events: number;
   applied: number;
+  /** Stock levels the stock sweep read (applied where newer than what the mesh holds). */
+  stockLevels?: number;
   error?: string;
 }
+
+/** Stock rows written per D1 batch. */
+const STOCK_ROWS_PER_BATCH = 100;
 
 /** Pages read per connection per run; the cursor resumes the rest on the next cron tick. */
 const MAX_PAGES = 20;
@@ -71,7 +77,26 @@ export async function pollConnection(env: Env, connectionId: string): Promise<Po
   } catch (err) {
     stats.error = (err as Error).message;
   }
+  if (connector.pollStock) await sweepStock(env, conn.id, connector.pollStock.bind(connector), ctx, stats);
   return stats;
+}
+
+/** The stock sweep: levels changed since its own cursor (a row of its own in `cursors`), applied if newer. */
+async function sweepStock(env: Env, connectionId: string, pollStock: NonNullable<SourceConnector["pollStock"]>, ctx: ConnectorContext, stats: PollStats): Promise<void> {
+  const key = `${connectionId}#stock`;
+  const row = await db(env.DB).select().from(cursors).where(eq(cursors.connectionId, key)).get();
+  try {
+    const res = await pollStock(ctx, row?.cursor ?? null);
+    for (let i = 0; i < res.levels.length; i += STOCK_ROWS_PER_BATCH) await applyStock(env, connectionId, res.levels.slice(i, i + STOCK_ROWS_PER_BATCH));
+    stats.stockLevels = res.levels.length;
+    if (res.cursor !== null) {
+      const at = new Date().toISOString();
+      await db(env.DB).insert(cursors).values({ connectionId: key, cursor: res.cursor, updatedAt: at }).onConflictDoUpdate({ target: cursors.connectionId, set: { cursor: res.cursor, updatedAt: at } });
+    }
+  } catch (err) {
+    const msg = `stock sweep: ${(err as Error).message}`;
+    stats.error = stats.error ? `${stats.error}; ${msg}` : msg;
+  }
 }
 
 /** Groups polled events by order and stores each group in its OrderActor; returns how many changed an order. */

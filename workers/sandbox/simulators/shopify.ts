@@ -5,7 +5,7 @@ import { z } from "zod";
 import { seededRandom, type SimContext, type Simulator } from "../kit";
 import { emit } from "./shopify/emit";
 import { GenerateOptions, generateOrder } from "./shopify/generate";
-import { AdjustBody, adjustLevel, committed, listLevels, moveStock, setLevel, SetBody } from "./shopify/inventory";
+import { AdjustBody, adjustLevel, committed, listLevels, listLocations, moveStock, setLevel, SetBody } from "./shopify/inventory";
 import { cancel, CancelBody, deliver, fulfill, FulfillBody, pay, refund, RefundBody, sales, SimError, update, type Mutation, type MutationEnv } from "./shopify/lifecycle";
 import { countOrders, pageOrders, project, readQuery } from "./shopify/listing";
 import { loadOrder, loadTransactions, minor, ORDERS, saveOrder, saveTransactions, SeedOrder, settings, type ShopifyOrder, type Tender } from "./shopify/records";
@@ -164,6 +164,8 @@ export const shopifySimulator: Simulator = {
       if (!order) return errors(404, "Not Found");
       return c.json({ order: project(order, c.req.query("fields") ?? null) });
     });
+
+    app.get(`${API}/locations.json`, (c) => c.json({ locations: listLocations(sim) }));
 
     // https://shopify.dev/docs/api/admin-rest/2024-04/resources/inventorylevel#get-inventory-levels?inventory-item-ids=808950810
     app.get(`${API}/inventory_levels.json`, (c) => {

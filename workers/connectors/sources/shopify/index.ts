@@ -5,6 +5,7 @@ import { NormalizeError } from "../../../../shared/connector/errors";
 import { API_VERSION, authorize, classify } from "./http";
 import { isSplitTender, normalizeOrder, normalizeRefundEvent, normalizeStock } from "./normalize";
 import { fetchOrder, poll, weighedSkus } from "./poll";
+import { pollStock } from "./stock";
 import { Order } from "./schemas";
 import { REQUIRED_HEADERS, identify, parse, verify } from "./webhook";
 
@@ -80,4 +81,5 @@ export const shopify: SourceConnector = {
     const pageSize = ShopifyConfig.shape.pollPageSize.safeParse(ctx.connection.config.pollPageSize);
     return poll(ctx, cursor, pageSize.success ? pageSize.data : undefined);
   },
+  pollStock,
 };

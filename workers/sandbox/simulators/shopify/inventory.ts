@@ -149,3 +149,17 @@ export function listLevels(sim: SimContext, params: URLSearchParams): LevelPage 
   const levels = all.slice(offset, offset + limit);
   return offset + limit < all.length ? { levels, next: btoa(JSON.stringify({ q: query, offset: offset + limit })).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "") } : { levels };
 }
+
+/** The POS location of the vendor's examples (location.test_1.GET.json), a shop's first location here. */
+const DEFAULT_LOCATION = 655441491;
+
+/**
+ * GET /locations.json: the shop's locations — here the example's first one and every location that holds a level,
+ * in the shape of location.test_1.GET.json. https://shopify.dev/docs/api/admin-rest/2024-04/resources/location#get-locations
+ */
+export function listLocations(sim: SimContext): Array<Record<string, unknown>> {
+  const ids = new Set<number>([DEFAULT_LOCATION, ...sim.store.list<InventoryLevel>(LEVELS).map((l) => l.location_id)]);
+  return [...ids].sort((a, b) => a - b).map((id) => ({
+    id, name: `Location ${id}`, active: true, legacy: false, admin_graphql_api_id: `gid://shopify/Location/${id}`,
+  }));
+}
