@@ -158,12 +158,13 @@ export function baseUrlOf(env: Env, connector: Connector, conn: LoadedConnection
 
 export interface ContextOptions {
   accessToken?: string;
-  beforeRequest?: () => Promise<void>;
+  beforeRequest?: HttpClientBefore;
   afterRequest?: HttpClientAfter;
   log?: Logger;
   memo?: LookupMemo;
 }
 type HttpClientAfter = ConstructorParameters<typeof HttpClient>[0]["afterRequest"];
+type HttpClientBefore = ConstructorParameters<typeof HttpClient>[0]["beforeRequest"];
 
 export function connectorContext(env: Env, connector: Connector, conn: LoadedConnection, opts: ContextOptions = {}): ConnectorContext {
   const baseUrl = baseUrlOf(env, connector, conn);

@@ -10,6 +10,8 @@ export interface HttpRequest {
   body?: string;
   /** Skip the auth hook (token and login endpoints). */
   anonymous?: boolean;
+  /** A vendor batch request carrying this many operations (set by the batch coalescer; budgets count batches apart). */
+  batchOf?: number;
 }
 
 export interface HttpResponse {
@@ -33,7 +35,7 @@ export interface HttpClientOptions {
   classify: Classifier;
   authorize?: Authorizer;
   /** Called before each request (rate budget); may throw a rate_limited ConnectorError. */
-  beforeRequest?: () => Promise<void>;
+  beforeRequest?: (req: HttpRequest) => Promise<void>;
   afterRequest?: (res: HttpResponse | null) => void;
   fetch?: typeof fetch;
   /**
@@ -81,7 +83,7 @@ export class HttpClient {
     const headers: Record<string, string> = { "user-agent": this.opts.userAgent ?? "OrderMesh/0.1", ...(req.headers ?? {}) };
     const prepared = { ...req, url: url.toString(), headers };
     if (!req.anonymous && this.opts.authorize) await this.opts.authorize(prepared);
-    await this.opts.beforeRequest?.();
+    await this.opts.beforeRequest?.(req);
     const doFetch = this.opts.fetch ?? fetch;
     let response: Response;
     try {

@@ -135,6 +135,39 @@ describe("Budget", () => {
     }
   });
 
+  it("counts batch requests against the vendor's batch allowance when they leave; plain requests do not use it up", async () => {
+    // QuickBooks: 500 requests and 40 batch requests a minute; 38 batches with the headroom, paced 19 per 30 s.
+    const b = new Budget({ perMinute: 500, concurrency: 10 }, { batchesPerMinute: 40 });
+    for (let i = 0; i < 19; i++) {
+      await b.take("batch");
+      b.release();
+    }
+    let twentieth = false;
+    const waiting = b.take("batch").then(() => {
+      twentieth = true;
+      b.release();
+    });
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(twentieth).toBe(false);
+    // A plain request is not held by the batch allowance (it waits in line behind the batch, then goes).
+    let plain = false;
+    const request = b.take().then(() => {
+      plain = true;
+      b.release();
+    });
+    await vi.advanceTimersByTimeAsync(30_000);
+    await Promise.all([waiting, request]);
+    expect(twentieth).toBe(true);
+    expect(plain).toBe(true);
+    // Forty plain requests in a row go at once: the batch allowance is not theirs.
+    const other = new Budget({ perMinute: 500, concurrency: 10 }, { batchesPerMinute: 40 });
+    for (let i = 0; i < 40; i++) {
+      await other.take();
+      other.release();
+    }
+    expect(other.status().usedLastMinute).toBe(40);
+  });
+
   it("a Retry-After pause longer than the in-process wait sends the request back as rate_limited", async () => {
     const b = new Budget({ perMinute: 1000 });
     b.pause(60);

@@ -54,12 +54,16 @@ export class Budget {
 
   constructor(
     limit: RateLimit,
-    opts: { dayBuckets?: Iterable<[number, number]>; onDayUse?: (minute: number, count: number) => void } = {},
+    opts: { dayBuckets?: Iterable<[number, number]>; onDayUse?: (minute: number, count: number) => void; batchesPerMinute?: number } = {},
   ) {
     this.onDayUse = opts.onDayUse;
     for (const [minute, count] of opts.dayBuckets ?? []) this.dayBuckets.set(minute, count);
     if (limit.perSecond) this.addWindow(limit.perSecond, 1000);
     if (limit.perMinute) this.addWindow(limit.perMinute, 60_000);
+    // A vendor's separate allowance of batch requests (QuickBooks: 40 a minute) is counted here, when a batch leaves,
+    // not when it is formed: a batch may wait in line, and counted earlier a line released batches in a burst (21 of
+    // QuickBooks' 429s in a 2,000-order drain).
+    if (opts.batchesPerMinute) this.addWindow(opts.batchesPerMinute, 60_000, this.batchWindows);
     this.perDay = limit.perDay;
     this.concurrency = Math.max(1, limit.concurrency ?? 10);
   }
@@ -70,12 +74,15 @@ export class Budget {
    * window, so traffic near the limit moved in bursts with ~13 s stalls a minute (the e2e bench's p99). Any span of
    * the long window is ten spans of the short one, so the vendor's limit still holds for sliding and fixed windows.
    */
-  private addWindow(vendorLimit: number, ms: number): void {
+  private addWindow(vendorLimit: number, ms: number, into: Window[] = this.windows): void {
     const limit = Math.max(1, Math.floor(vendorLimit * HEADROOM));
-    this.windows.push({ limit, ms, hits: [] });
+    into.push({ limit, ms, hits: [] });
     const slices = pacingSlices(limit);
-    if (slices > 1) this.windows.push({ limit: Math.floor(limit / slices), ms: ms / slices, hits: [] });
+    if (slices > 1) into.push({ limit: Math.floor(limit / slices), ms: ms / slices, hits: [] });
   }
+
+  /** Windows only batch requests count against (on top of the request windows). */
+  private batchWindows: Window[] = [];
 
   /** Honour a vendor's Retry-After: no request leaves before it passes. */
   pause(seconds: number): void {
@@ -90,13 +97,13 @@ export class Budget {
    * Waits in line for a window slot and a concurrency slot; throws rate_limited at once when the requests ahead would
    * keep it waiting past MAX_WAIT_MS (its Retry-After is that estimate), or later if a pause or a window keeps it longer.
    */
-  async take(): Promise<void> {
+  async take(kind: "request" | "batch" = "request"): Promise<void> {
     const expectedMs = Math.max(0, this.pausedUntil - Date.now()) + this.inLine * this.spacingMs();
     if (expectedMs > MAX_WAIT_MS) {
       throw new ConnectorError({ kind: "rate_limited", message: `request budget exhausted (${this.inLine} requests waiting)`, retryAfterSeconds: Math.ceil(expectedMs / 1000), vendorCode: "budget" });
     }
     this.inLine++;
-    const turn = this.line.then(() => this.acquire());
+    const turn = this.line.then(() => this.acquire(kind === "batch" ? [...this.windows, ...this.batchWindows] : this.windows));
     this.line = turn.then(() => undefined, () => undefined);
     try {
       await turn;
@@ -110,7 +117,7 @@ export class Budget {
     return Math.max(0, ...this.windows.map((w) => w.ms / w.limit));
   }
 
-  private async acquire(): Promise<void> {
+  private async acquire(windows: Window[]): Promise<void> {
     const started = Date.now();
     for (;;) {
       const now = Date.now();
@@ -121,12 +128,12 @@ export class Budget {
         throw new ConnectorError({ kind: "rate_limited", message: "daily request budget used up", retryAfterSeconds: wait, vendorCode: "daily_budget" });
       }
       let waitMs = Math.max(0, this.pausedUntil - now);
-      for (const w of this.windows) {
+      for (const w of windows) {
         w.hits = w.hits.filter((t) => t > now - w.ms);
         if (w.hits.length >= w.limit) waitMs = Math.max(waitMs, w.hits[0]! + w.ms - now);
       }
       if (waitMs === 0 && this.inFlight < this.concurrency) {
-        for (const w of this.windows) w.hits.push(now);
+        for (const w of windows) w.hits.push(now);
         if (this.perDay !== undefined) {
           const minute = Math.floor(now / 60_000);
           const count = (this.dayBuckets.get(minute) ?? 0) + 1;

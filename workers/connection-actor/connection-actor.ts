@@ -101,10 +101,10 @@ export class ConnectionActor extends DurableObject<Env> {
       const ctx = connectorContext(this.env, connector, conn, {
         accessToken,
         memo: this.memo,
-        beforeRequest: async () => {
+        beforeRequest: async (req) => {
           this.budgetWaits++;
           try {
-            await budget.take();
+            await budget.take(req.batchOf ? "batch" : "request");
           } finally {
             this.budgetWaits--;
           }
@@ -181,6 +181,7 @@ export class ConnectionActor extends DurableObject<Env> {
   private ensureBudget(connector: DestinationConnector, config: Record<string, unknown>): Budget {
     this.budget ??= new Budget(connector.rateLimitFor?.(config) ?? connector.rateLimit, {
       dayBuckets: this.dayBuckets,
+      batchesPerMinute: connector.batch?.perMinute,
       // One small row per minute with traffic; a DO storage write is coalesced with the request's other writes.
       onDayUse: (minute, count) => {
         const failed = (err: unknown) => console.warn(JSON.stringify({ level: "warn", scope: "budget", msg: `day count not stored: ${String(err)}` }));
