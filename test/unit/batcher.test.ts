@@ -107,6 +107,19 @@ describe("batch coalescer (QuickBooks transport)", () => {
     for (const c of fake.calls) expect(c.url.pathname).toBe(`/v3/company/${REALM}/customer`);
   });
 
+  it("forms batches only while the budget's batch allowance has room; otherwise the requests go alone", async () => {
+    const fake = fakeQbo();
+    let room = false;
+    const http = new Coalescer(qbo.batch!, { backlog: () => true, lingerMs: 2, maxHoldMs: 2, batchAllowed: () => room }).wrap(
+      new HttpClient({ baseUrl: BASE, allowedHosts: qbo.hosts, classify: (res) => qbo.classify(res), fetch: fake.fetch }),
+    );
+    await Promise.all(Array.from({ length: 5 }, (_, i) => createCustomer(http, `Alone ${i}`, `alone-${i}`)));
+    expect(fake.calls.map((c) => c.url.pathname)).toEqual(Array(5).fill(`/v3/company/${REALM}/customer`));
+    room = true;
+    await Promise.all(Array.from({ length: 5 }, (_, i) => createCustomer(http, `Together ${i}`, `together-${i}`)));
+    expect(fake.calls.slice(5).map((c) => c.url.pathname)).toEqual([`/v3/company/${REALM}/batch`]);
+  });
+
   it("a whole-batch 429 fails every caller with rate_limited and the vendor's Retry-After", async () => {
     const fake = fakeQbo({ batchAnswer: () => Response.json({ Fault: THROTTLED, time: "2026-05-01T10:00:00Z" }, { status: 429, headers: { "retry-after": "7" } }) });
     const http = harness(fake, () => true);

@@ -40,6 +40,11 @@ export interface CoalescerOptions {
   backlog(outstanding: number): boolean;
   lingerMs?: number;
   maxHoldMs?: number;
+  /**
+   * Whether the vendor's batch allowance has room now, as the budget that counts batches when they leave sees it
+   * (without it, the coalescer keeps its own count of the batches it formed).
+   */
+  batchAllowed?(): boolean;
 }
 
 export class Coalescer {
@@ -92,6 +97,7 @@ export class Coalescer {
   }
 
   private batchAllowed(): boolean {
+    if (this.opts.batchAllowed) return this.opts.batchAllowed();
     if (this.limitPerMinute === Number.POSITIVE_INFINITY) return true;
     const now = Date.now();
     this.sent = this.sent.filter((t) => t > now - 60_000);

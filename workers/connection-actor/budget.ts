@@ -98,18 +98,27 @@ export class Budget {
    * keep it waiting past MAX_WAIT_MS (its Retry-After is that estimate), or later if a pause or a window keeps it longer.
    */
   async take(kind: "request" | "batch" = "request"): Promise<void> {
+    // A batch request does not queue in the line: waiting for the batch allowance there would hold every request
+    // behind it (a 40-order backlog to a one-at-a-time company stalled past 25 s); it competes for the slots instead.
+    if (kind === "batch") return this.acquire([...this.windows, ...this.batchWindows]);
     const expectedMs = Math.max(0, this.pausedUntil - Date.now()) + this.inLine * this.spacingMs();
     if (expectedMs > MAX_WAIT_MS) {
       throw new ConnectorError({ kind: "rate_limited", message: `request budget exhausted (${this.inLine} requests waiting)`, retryAfterSeconds: Math.ceil(expectedMs / 1000), vendorCode: "budget" });
     }
     this.inLine++;
-    const turn = this.line.then(() => this.acquire(kind === "batch" ? [...this.windows, ...this.batchWindows] : this.windows));
+    const turn = this.line.then(() => this.acquire(this.windows));
     this.line = turn.then(() => undefined, () => undefined);
     try {
       await turn;
     } finally {
       this.inLine--;
     }
+  }
+
+  /** Whether a batch request would find the vendor's batch allowance free now (the coalescer forms batches only then). */
+  batchSlotFree(): boolean {
+    const now = Date.now();
+    return this.batchWindows.every((w) => w.hits.filter((t) => t > now - w.ms).length < w.limit);
   }
 
   /** The steady spacing between requests the tightest window allows. */

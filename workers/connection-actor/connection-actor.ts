@@ -198,6 +198,7 @@ export class ConnectionActor extends DurableObject<Env> {
     if (!connector.batch) return null;
     this.batcher ??= new Coalescer(connector.batch, {
       backlog: (outstanding) => outstanding >= budget.concurrency || this.budgetWaits > 0 || budget.status().pausedForMs > 0,
+      batchAllowed: () => budget.batchSlotFree(),
     });
     return this.batcher;
   }
