@@ -1,11 +1,10 @@
 // Convergence against a destination that matches documents by number alone: a document another order's link holds
 // is never adopted (two sources with the same order numbers routed to one company), while a lost link of the same
 // order still is.
-import { env, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { ConnectorContext, DestinationConnector, DocumentRef } from "../../shared/connector/contract";
 import { ConnectorError } from "../../shared/connector/errors";
-import type { ConnectionActor } from "../../workers/connection-actor/connection-actor";
 import { handleSyncBatch } from "../../workers/dispatch/consumer";
 import { converge, loadLinks, writeLink } from "../../workers/dispatch/converge";
 import type { OrderIndexRow } from "../../workers/order-actor/messages";
@@ -119,30 +118,5 @@ describe("order index rows on the sync queue", () => {
     // Three messages for g:1 → qbo are one call, made with the most retried message's attempt count.
     expect(calls.sort()).toEqual(["g:1@qbo#3", "g:1@xero#1", "g:2@qbo#1"]);
     expect(burst.calls.sort()).toEqual(["ack 0", "ack 1", "ack 2", "ack 4", "retry 3"]);
-  });
-});
-
-describe("ConnectionActor.sync while a sync of the same order is running", () => {
-  it("the queue consumer's call comes back at once as a retry (busy); a direct call waits its turn", async () => {
-    const stub = env.CONNECTION_ACTOR.getByName("busy-dest");
-    // A sync of busy:1 in flight, created and ended inside the object (a promise cannot cross objects).
-    type Running = { perOrder: Map<string, Promise<unknown>>; endRunning?: () => void };
-    await runInDurableObject(stub, (instance: ConnectionActor) => {
-      const i = instance as unknown as Running;
-      i.perOrder.set("busy:1", new Promise<void>((r) => (i.endRunning = r)));
-    });
-    const busy = await stub.sync("busy:1", "busy-dest", 3, { whenBusy: "retry" });
-    expect(busy).toMatchObject({ result: "retry", error: { kind: "retryable", vendorCode: "busy" } });
-    expect((busy as { delaySeconds: number }).delaySeconds).toBeGreaterThanOrEqual(8); // backoff(3): 8 s and jitter
-    let waited = false;
-    const direct = stub.sync("busy:1", "busy-dest", 1).then((o) => {
-      waited = true;
-      return o;
-    });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(waited).toBe(false);
-    await runInDurableObject(stub, (instance: ConnectionActor) => (instance as unknown as Running).endRunning!());
-    // It ran after the running one ("busy-dest" is no connection, so the sync itself is skipped).
-    expect(await direct).toMatchObject({ result: "skipped" });
   });
 });

@@ -35,17 +35,10 @@ export class ConnectionActor extends DurableObject<Env> {
   /**
    * Converges this destination with one order. Never throws for vendor errors: the outcome says ack, retry or fail.
    * Calls for the same order run one after another (a second "not found → create" racing the first would make a
-   * duplicate at vendors without idempotency keys); different orders run concurrently within the budget. With
-   * `whenBusy: "retry"` (the queue consumer) a call for an order whose sync is running answers retry at once.
+   * duplicate at vendors without idempotency keys); different orders run concurrently within the budget.
    */
-  sync(orderKey: string, destinationId: string, attempt = 1, opts: { whenBusy?: "wait" | "retry" } = {}): Promise<SyncOutcome> {
+  sync(orderKey: string, destinationId: string, attempt = 1): Promise<SyncOutcome> {
     const previous = this.perOrder.get(orderKey);
-    if (previous && opts.whenBusy === "retry") {
-      // The queue consumer's redelivery of an order whose sync is still running here (waiting for the budget, or a
-      // slow vendor): waiting behind it would hold the consumer's whole batch for nothing, so the message comes back
-      // later instead and converges after the running sync (a no-op if that one landed).
-      return Promise.resolve({ result: "retry", delaySeconds: backoff(attempt), error: { kind: "retryable", message: "a sync of this order is still running", vendorCode: "busy" } });
-    }
     const run = (previous ? previous.catch(() => undefined) : Promise.resolve()).then(() => this.syncOne(orderKey, destinationId, attempt));
     this.perOrder.set(orderKey, run);
     // Cleanup on either outcome; the rejection itself goes to the caller (a bare .finally() here would re-throw it

@@ -88,7 +88,7 @@ async function handleOne(messages: Array<Message<unknown>>, msg: Extract<SyncMes
       message.ack();
       return;
     }
-    const sync: Promise<SyncOutcome> = env.CONNECTION_ACTOR.getByName(msg.destinationId).sync(msg.orderKey, msg.destinationId, attempts, { whenBusy: "retry" });
+    const sync: Promise<SyncOutcome> = env.CONNECTION_ACTOR.getByName(msg.destinationId).sync(msg.orderKey, msg.destinationId, attempts);
     const outcome = await withDeadline(sync, SYNC_DEADLINE_MS);
     if (outcome === "late") {
       // The batch's other messages must not wait on one slow vendor call. The sync goes on in the ConnectionActor,
