@@ -45,13 +45,18 @@ export async function handleSyncBatch(batch: MessageBatch<unknown>, env: Env): P
 }
 
 /** The batch's status notifications go on to the notify queue in one send; if that fails they all come back later. */
-async function forwardNotifications(items: Array<{ message: Message<unknown>; body: NotifyMessage }>, env: Env): Promise<void> {
+function forwardNotifications(items: Array<{ message: Message<unknown>; body: NotifyMessage }>, env: Env): Promise<void> {
+  return allOrNone(items, "notify", "notifications not forwarded", () => env.NOTIFY_QUEUE.sendBatch(items.map((i) => ({ body: i.body, contentType: "json" as const }))));
+}
+
+/** Runs one write for a group of messages: all are acked when it succeeds, all come back later with backoff if not. */
+async function allOrNone(items: Array<{ message: Message<unknown> }>, scope: string, failure: string, write: () => Promise<unknown>): Promise<void> {
   if (items.length === 0) return;
   try {
-    await env.NOTIFY_QUEUE.sendBatch(items.map((i) => ({ body: i.body, contentType: "json" as const })));
+    await write();
     for (const i of items) i.message.ack();
   } catch (err) {
-    console.warn(JSON.stringify({ level: "warn", scope: "notify", msg: `notifications not forwarded, retried: ${String((err as Error)?.message ?? err)}`, count: items.length }));
+    console.warn(JSON.stringify({ level: "warn", scope, msg: `${failure}, retried: ${String((err as Error)?.message ?? err)}`, count: items.length }));
     for (const i of items) i.message.retry({ delaySeconds: backoff(i.message.attempts) });
   }
 }
@@ -67,15 +72,8 @@ async function poison(message: Message<unknown>, issues: string, env: Env): Prom
 }
 
 /** The batch's index rows in one D1 batch; if D1 fails they all come back later. */
-async function indexAll(items: Array<{ message: Message<unknown>; row: OrderIndexRow }>, env: Env): Promise<void> {
-  if (items.length === 0) return;
-  try {
-    await writeIndexRows(env, items.map((i) => i.row));
-    for (const i of items) i.message.ack();
-  } catch (err) {
-    console.warn(JSON.stringify({ level: "warn", scope: "index", msg: `order index not written, retried: ${String((err as Error)?.message ?? err)}`, rows: items.length }));
-    for (const i of items) i.message.retry({ delaySeconds: backoff(i.message.attempts) });
-  }
+function indexAll(items: Array<{ message: Message<unknown>; row: OrderIndexRow }>, env: Env): Promise<void> {
+  return allOrNone(items, "index", "order index not written", () => writeIndexRows(env, items.map((i) => i.row)));
 }
 
 /** One fetch, or one sync answering every message of its group (the most retried message's count is the attempt). */
