@@ -68,10 +68,7 @@ export async function pollConnection(env: Env, connectionId: string): Promise<Po
         await quarantineEvent(env, { connectionId: conn.id, source: conn.slug, topic: "poll", eventId: `poll:${r.sourceOrderId}`, reason: r.reason, raw: r.raw });
       }
       cursor = res.cursor;
-      await db(env.DB)
-        .insert(cursors)
-        .values({ connectionId, cursor, updatedAt: new Date().toISOString() })
-        .onConflictDoUpdate({ target: cursors.connectionId, set: { cursor, updatedAt: new Date().toISOString() } });
+      await saveCursor(env, connectionId, cursor);
       if (!res.hasMore) break;
     }
   } catch (err) {
@@ -89,14 +86,16 @@ async function sweepStock(env: Env, connectionId: string, pollStock: NonNullable
     const res = await pollStock(ctx, row?.cursor ?? null);
     for (let i = 0; i < res.levels.length; i += STOCK_ROWS_PER_BATCH) await applyStock(env, connectionId, res.levels.slice(i, i + STOCK_ROWS_PER_BATCH));
     stats.stockLevels = res.levels.length;
-    if (res.cursor !== null) {
-      const at = new Date().toISOString();
-      await db(env.DB).insert(cursors).values({ connectionId: key, cursor: res.cursor, updatedAt: at }).onConflictDoUpdate({ target: cursors.connectionId, set: { cursor: res.cursor, updatedAt: at } });
-    }
+    if (res.cursor !== null) await saveCursor(env, key, res.cursor);
   } catch (err) {
     const msg = `stock sweep: ${(err as Error).message}`;
     stats.error = stats.error ? `${stats.error}; ${msg}` : msg;
   }
+}
+
+async function saveCursor(env: Env, key: string, cursor: string): Promise<void> {
+  const updatedAt = new Date().toISOString();
+  await db(env.DB).insert(cursors).values({ connectionId: key, cursor, updatedAt }).onConflictDoUpdate({ target: cursors.connectionId, set: { cursor, updatedAt } });
 }
 
 /** Groups polled events by order and stores each group in its OrderActor; returns how many changed an order. */
