@@ -2,6 +2,8 @@
 import type { BatchableRequest, BatchTransport } from "../../shared/connector/contract";
 import { ConnectorError } from "../../shared/connector/errors";
 import type { HttpClient, HttpRequest, HttpResponse } from "../../shared/connector/http";
+// Stay under the vendor's batch figure by the budget's own margin (see budget.ts).
+import { HEADROOM } from "./budget";
 
 /** How long a forming batch waits for company before it goes (unless it fills first). */
 const LINGER_MS = 10;
@@ -12,8 +14,6 @@ const LINGER_MS = 10;
  * backlog, so the allowance is spent on full batches (at 250 ms a 2,000-order QuickBooks drain averaged ~12 of 30).
  */
 const MAX_HOLD_MS = 250;
-/** Stay under the vendor's batch figure, as the budget does for requests (see budget.ts). */
-const HEADROOM = 0.95;
 
 type Send = (req: HttpRequest) => Promise<HttpResponse>;
 

@@ -14,7 +14,7 @@ const MAX_WAIT_MS = 30_000;
  * when it arrives, and the time between varies (a loaded machine, a slow network). At 2% a 2,000-order drain on a busy
  * 2-core machine earned 28 of QuickBooks' 429s in 2,447 requests; 5% leaves ~3 s of full-rate traffic for that jitter.
  */
-const HEADROOM = 0.95;
+export const HEADROOM = 0.95;
 const DAY_MINUTES = 1440;
 /** A window's requests are spread over at most this many slices of it (see addWindow). */
 const PACE_SLICES = 10;
