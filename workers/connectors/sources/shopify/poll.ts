@@ -49,7 +49,7 @@ export async function fetchOrder(ctx: ConnectorContext, sourceOrderId: string): 
   return [normalizeOrder(body.order, "order.updated", ctx.connection.id, await extrasFor(ctx, body.order))];
 }
 
-function shopifyTime(ms: number): string {
+export function shopifyTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 

@@ -8,13 +8,14 @@ import { ConnectorError } from "../../../../shared/connector/errors";
 import type { StockLevel } from "../../../../shared/model/order";
 import { API_VERSION } from "./http";
 import { normalizeStock, parsePayload } from "./normalize";
-import { nextPageInfo, OVERLAP_MS } from "./poll";
+import { nextPageInfo, OVERLAP_MS, shopifyTime } from "./poll";
+import { ShopifyId } from "./schemas";
 
 /** inventory_levels.json takes at most 50 location ids per request. */
 const LOCATIONS_PER_REQUEST = 50;
 const PAGE = 250;
 
-const Locations = z.object({ locations: z.array(z.object({ id: z.union([z.number(), z.string()]), active: z.boolean().optional() })) });
+const Locations = z.object({ locations: z.array(z.object({ id: ShopifyId, active: z.boolean().optional() })) });
 const Levels = z.object({ inventory_levels: z.array(z.unknown()) });
 const StockCursor = z.object({ updatedAtMin: z.string() });
 
@@ -33,7 +34,7 @@ export async function pollStock(ctx: ConnectorContext, cursor: string | null): P
     since = parsed.data.updatedAtMin;
   }
   const res = await ctx.http.send({ method: "GET", url: `/admin/api/${API_VERSION}/locations.json` });
-  const ids = parsePayload(Locations, res.json(), "GET locations").locations.filter((l) => l.active !== false).map((l) => String(l.id));
+  const ids = parsePayload(Locations, res.json(), "GET locations").locations.filter((l) => l.active !== false).map((l) => l.id);
   const levels: StockLevel[] = [];
   let newest = since ? Date.parse(since) + OVERLAP_MS : Number.NEGATIVE_INFINITY;
   for (let i = 0; i < ids.length; i += LOCATIONS_PER_REQUEST) {
@@ -54,7 +55,7 @@ export async function pollStock(ctx: ConnectorContext, cursor: string | null): P
       query = { limit: PAGE, page_info: next };
     }
   }
-  const updatedAtMin = Number.isFinite(newest) ? new Date(newest - OVERLAP_MS).toISOString().replace(/\.\d{3}Z$/, "Z") : since;
+  const updatedAtMin = Number.isFinite(newest) ? shopifyTime(newest - OVERLAP_MS) : since;
   return { levels, cursor: updatedAtMin ? JSON.stringify({ updatedAtMin }) : null };
 }
 
