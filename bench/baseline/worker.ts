@@ -5,6 +5,7 @@
 //   the floor of what any design with a Durable Object per order pays per webhook on this runtime.
 import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";
+import { verifyHmac } from "../../shared/webhooks/signature";
 
 interface Env {
   REFERENCE_ACTOR: DurableObjectNamespace<ReferenceActor>;
@@ -23,8 +24,6 @@ export class ReferenceActor extends DurableObject<Env> {
 }
 
 const SECRET = "bench-shopify-secret";
-const encoder = new TextEncoder();
-let key: Promise<CryptoKey> | null = null;
 
 const app = new Hono<{ Bindings: Env }>();
 app.post("/webhooks/:source/:connectionId", async (c) => {
@@ -33,9 +32,8 @@ app.post("/webhooks/:source/:connectionId", async (c) => {
 });
 app.post("/reference/webhooks/:source/:connectionId", async (c) => {
   const raw = new Uint8Array(await c.req.arrayBuffer());
-  key ??= crypto.subtle.importKey("raw", encoder.encode(SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
-  const signature = Uint8Array.from(atob(c.req.header("x-shopify-hmac-sha256") ?? ""), (ch) => ch.charCodeAt(0));
-  if (!(await crypto.subtle.verify("HMAC", await key, signature, raw))) return c.json({ error: "invalid signature" }, 401);
+  // The mesh's own HMAC check (shared/webhooks/signature.ts), as the Shopify connector calls it.
+  if (!(await verifyHmac(SECRET, raw, c.req.header("x-shopify-hmac-sha256") ?? null, "base64"))) return c.json({ error: "invalid signature" }, 401);
   const text = new TextDecoder().decode(raw);
   const id = (JSON.parse(text) as { id?: unknown }).id;
   await c.env.REFERENCE_ACTOR.getByName(`${c.req.param("connectionId")}:${String(id)}`).store(c.req.header("x-shopify-event-id") ?? "", text);
