@@ -19,6 +19,8 @@ const E2E_ORDERS = Number(process.env.BENCH_E2E_ORDERS ?? 500);
 // DESIGN §1.3, SalesReceipt and Invoice, then the create), so 2 orders/s is 360 of its 500 requests a minute (72%).
 // At 3/s (540/min) the demand is over the limit and the figure measures the budget's queue, not the pipeline.
 const E2E_RATE = Number(process.env.BENCH_E2E_RATE ?? 2);
+/** The end-to-end run's own QuickBooks company (the simulator counts its requests under requests:<realm>). */
+const E2E_REALM = "2222222222";
 // BENCH_PHASES=ingest,latency,reconcile,e2e,drain runs only those phases (all by default), for profiling one of them.
 const PHASES = new Set((process.env.BENCH_PHASES ?? "ingest,latency,reconcile,e2e,drain").split(",").map((p) => p.trim()));
 const results = {};
@@ -66,7 +68,7 @@ try {
   });
   await put("/connections/bench-qbo", {
     slug: "quickbooks-online", name: "bench QuickBooks", baseUrl: `${sandbox}/quickbooks-online`,
-    config: { realmId: "2222222222", tokenUrl: `${sandbox}/quickbooks-online/oauth2/v1/tokens/bearer` },
+    config: { realmId: E2E_REALM, tokenUrl: `${sandbox}/quickbooks-online/oauth2/v1/tokens/bearer` },
     credentials: { clientId: "demo-qbo-client", clientSecret: "demo-qbo-secret", refreshToken: `test-seed-${randomUUID()}` },
   });
   await put("/routes/bench-ingest/bench-disabled", {});
@@ -176,7 +178,7 @@ try {
       await sleep(200);
     }
   })();
-  const qboRequests = async () => (await (await fetch(`${sandbox}/_stats/quickbooks-online`)).json())["requests:2222222222"] ?? 0;
+  const qboRequests = async () => (await (await fetch(`${sandbox}/_stats/quickbooks-online`)).json())[`requests:${E2E_REALM}`] ?? 0;
   const requests0 = await qboRequests();
   const t0 = performance.now();
   for (let k = 0; k < E2E_ORDERS; k++) {
@@ -214,7 +216,7 @@ try {
   }
   const backlog = Number(process.env.BENCH_DRAIN_ORDERS ?? 2000);
   // The bench Xero tenant runs at Xero's own limits (60 calls/min, 5 concurrent): its budget's backlog waits in line
-  // where up to 50 invoices or payments share a call, so 2,000 orders take a few minutes. BENCH_XERO_TIME_SCALE=N
+  // where up to 50 invoices or payments share a call, so 2,000 orders take about ten minutes here, not hours. BENCH_XERO_TIME_SCALE=N
   // makes the tenant's minute N times shorter (mirrored by the connection's simulatorTimeScale); figures are in
   // vendor minutes either way.
   const xeroScale = Number(process.env.BENCH_XERO_TIME_SCALE ?? 1);
