@@ -7,4 +7,5 @@ import "./shopify-inventory.sim";
 import "./shopify-simulator.sim";
 import "./square-schemas.sim";
 import "./square-simulator.sim";
+import "./quickbooks-simulator.sim";
 import "./xero-simulator.sim";

@@ -5,16 +5,17 @@ import { xero400Example } from "../helpers/specs-xero";
 
 const run = `xs${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 const tenantId = crypto.randomUUID();
-const client = { clientId: `client-${run}`, clientSecret: `secret-${run}`, refreshToken: `rt0-${run}`, tenants: [tenantId] };
+const otherTenant = crypto.randomUUID();
+const client = { clientId: `client-${run}`, clientSecret: `secret-${run}`, refreshToken: `rt0-${run}`, tenants: [tenantId, otherTenant] };
 let token = "";
 
 type Json = Record<string, unknown>;
 type Invoice = { InvoiceID: string; Status: string; Total: number; AmountDue: number; AmountPaid: number; Payments: Array<{ PaymentID: string; Amount: number }> };
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: Json }> {
+async function api(method: string, path: string, body?: unknown, tenant = tenantId): Promise<{ status: number; json: Json }> {
   const res = await fetch(`${SANDBOX}/xero${path}`, {
     method,
-    headers: { authorization: `Bearer ${token}`, "xero-tenant-id": tenantId, "content-type": "application/json", accept: "application/json" },
+    headers: { authorization: `Bearer ${token}`, "xero-tenant-id": tenant, "content-type": "application/json", accept: "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await res.text();
@@ -96,5 +97,47 @@ describe("Xero simulator: payments and voids", () => {
     // A payment is never edited: only DELETED is accepted, and an unknown payment is Xero's plain 404.
     expect((await api("POST", `/Payments/${inv.Payments[0]!.PaymentID}`, { Status: "AUTHORISED" })).status).toBe(400);
     expect((await api("POST", `/Payments/${crypto.randomUUID()}`, { Status: "DELETED" })).status).toBe(404);
+  });
+});
+
+describe("Xero simulator: lookups by number (indexed) see one tenant's documents", () => {
+  const draft = (InvoiceNumber: string, UnitAmount: number) => ({
+    Invoices: [{ Type: "ACCREC", Contact: { Name: `Customer ${run}` }, Date: "2026-05-01", DueDate: "2026-05-01", InvoiceNumber, Status: "AUTHORISED", LineItems: [{ Description: "Rice 5kg", Quantity: 1, UnitAmount, AccountCode: "200", TaxType: "NONE" }] }],
+  });
+  const numbers = (json: Json) => ((json.Invoices as Array<{ InvoiceNumber: string }> | undefined) ?? []).map((i) => i.InvoiceNumber);
+
+  it("finds by number and by several numbers within the tenant, refuses a taken number there only, and counts invoices", async () => {
+    const stats = () => sandbox<Record<string, number>>("/_stats/xero");
+    const before = await stats();
+    const first = await paidInvoice(`${run}-n1`, [32.25]);
+    expect((await api("PUT", "/Invoices", draft(`${run}-n2`, 4))).status).toBe(200);
+    // The same number in another tenant is that tenant's business.
+    expect((await api("PUT", "/Invoices", draft(`${run}-n1`, 7), otherTenant)).status).toBe(200);
+    const taken = await api("PUT", "/Invoices", draft(`${run}-n1`, 9));
+    expect(taken.status).toBe(400);
+    expect(JSON.stringify(taken.json)).toContain("Invoice # must be unique.");
+
+    expect(numbers((await api("GET", `/Invoices?InvoiceNumbers=${run}-n2,${run}-n1`)).json)).toEqual([`${run}-n1`, `${run}-n2`]);
+    expect(numbers((await api("GET", `/Invoices?InvoiceNumbers=${run}-n1`, undefined, otherTenant)).json)).toEqual([`${run}-n1`]);
+    expect((await api("GET", `/Invoices/${run}-n1`, undefined, otherTenant)).json.Invoices).toMatchObject([{ Total: 7 }]);
+    expect((await api("GET", `/Invoices/${run}-n1`)).json.Invoices).toMatchObject([{ InvoiceID: first.InvoiceID, Total: 32.25 }]);
+    // No numbers asked for: the tenant's invoices, unfiltered.
+    expect(numbers((await api("GET", `/Invoices?InvoiceNumbers=`)).json)).toEqual(expect.arrayContaining([`${run}-n1`, `${run}-n2`]));
+
+    const after = await stats();
+    expect((after[`sales_documents:${tenantId}`] ?? 0) - (before[`sales_documents:${tenantId}`] ?? 0)).toBe(2);
+    expect((after[`sales_documents:${otherTenant}`] ?? 0) - (before[`sales_documents:${otherTenant}`] ?? 0)).toBe(1);
+
+    // The listing names each payment by the document it pays, in that document's currency (a euro invoice's payment
+    // is in euros, not the organisation's dollars).
+    const euro = await api("PUT", "/Invoices", { Invoices: [{ ...draft(`${run}-n3`, 4).Invoices[0], CurrencyCode: "EUR", CurrencyRate: 1.1 }] });
+    expect(euro.status, JSON.stringify(euro.json)).toBe(200);
+    const euroId = (euro.json.Invoices as Invoice[])[0]!.InvoiceID;
+    const euroPaid = await api("PUT", "/Payments", { Payments: [{ Invoice: { InvoiceID: euroId }, Account: { Code: "090" }, Date: "2026-05-01", Amount: 4, Reference: `${run}-n3-P` }] });
+    expect(euroPaid.status, JSON.stringify(euroPaid.json)).toBe(200);
+    const docs = (await sandbox<{ documents: Array<{ kind: string; id: string; externalRef: string; currency: string; total: string }> }>("/_inspect/xero")).documents;
+    const payments = (invoiceId: string) => docs.filter((d) => d.kind === "Payment" && d.externalRef === docs.find((i) => i.kind === "Invoice" && i.id === invoiceId)?.externalRef);
+    expect(payments(first.InvoiceID)).toEqual([expect.objectContaining({ id: first.Payments[0]!.PaymentID, currency: "USD", total: "32.25" })]);
+    expect(payments(euroId)).toEqual([expect.objectContaining({ currency: "EUR", total: "4.00" })]);
   });
 });

@@ -6,8 +6,14 @@ export interface SimStore {
   get<T = unknown>(collection: string, id: string): T | null;
   put(collection: string, id: string, value: unknown): void;
   delete(collection: string, id: string): void;
-  /** All records of a collection in insertion order. */
-  list<T = unknown>(collection: string): T[];
+  /** All records of a collection in insertion order; with `idPrefix`, only those whose id starts with it (one tenant's). */
+  list<T = unknown>(collection: string, idPrefix?: string): T[];
+  /**
+   * The records whose top-level `field` equals one of `values` (compared as text), in insertion order. Looked up in
+   * SQLite without parsing the other records: DocNumber, InvoiceNumber and CreditNoteNumber are indexed, so a vendor's
+   * lookup by number stays fast with thousands of documents, as it is at the vendor.
+   */
+  matching<T = unknown>(collection: string, field: string, values: readonly string[]): T[];
   count(collection: string): number;
   /** Next value of a named sequence (ids, SyncTokens, versions), starting at `start`. */
   next(sequence: string, start?: number): number;

@@ -4,6 +4,15 @@ import { Hono } from "hono";
 import { seededRandom, type Faults, type SandboxEnv, type SimContext, type Simulator, type WebhookDelivery } from "./kit";
 import { SIMULATORS } from "./registry";
 
+/** Top-level fields the simulators look records up by; each has an index (see SimStore.matching). */
+const INDEXED_FIELDS = ["DocNumber", "InvoiceNumber", "CreditNoteNumber"];
+
+/** A record's top-level field as text, the same expression in the index and the query (so SQLite uses the index). */
+function fieldText(field: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(field)) throw new Error(`not a plain field name: ${field}`);
+  return `CAST(json_extract(body, '$.${field}') AS TEXT)`;
+}
+
 export class SimulatorState extends DurableObject<SandboxEnv> {
   private app: Hono | null = null;
   private sim: SimContext | null = null;
@@ -17,6 +26,7 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
     super(ctx, env);
     const sql = ctx.storage.sql;
     sql.exec(`CREATE TABLE IF NOT EXISTS docs (collection TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (collection, id))`);
+    for (const field of INDEXED_FIELDS) sql.exec(`CREATE INDEX IF NOT EXISTS docs_by_${field} ON docs (collection, ${fieldText(field)})`);
     sql.exec(`CREATE TABLE IF NOT EXISTS seqs (name TEXT PRIMARY KEY, value INTEGER NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
     sql.exec(`CREATE TABLE IF NOT EXISTS deliveries (seq INTEGER PRIMARY KEY AUTOINCREMENT, url TEXT NOT NULL, method TEXT NOT NULL, headers TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, response_status INTEGER, created_at TEXT NOT NULL)`);
@@ -134,8 +144,19 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
       delete(collection, id) {
         sql(ctx).exec(`DELETE FROM docs WHERE collection = ? AND id = ?`, collection, id);
       },
-      list(collection) {
-        return sql(ctx).exec(`SELECT body FROM docs WHERE collection = ? ORDER BY seq`, collection).toArray().map((r) => JSON.parse(String(r.body)));
+      list(collection, idPrefix) {
+        const rows = idPrefix === undefined
+          ? sql(ctx).exec(`SELECT body FROM docs WHERE collection = ? ORDER BY seq`, collection)
+          : sql(ctx).exec(`SELECT body FROM docs WHERE collection = ? AND id >= ? AND id < ? ORDER BY seq`, collection, idPrefix, `${idPrefix}\uffff`);
+        return rows.toArray().map((r) => JSON.parse(String(r.body)));
+      },
+      matching(collection, field, values) {
+        if (values.length === 0) return [];
+        const marks = values.map(() => "?").join(", ");
+        return sql(ctx)
+          .exec(`SELECT body FROM docs WHERE collection = ? AND ${fieldText(field)} IN (${marks}) ORDER BY seq`, collection, ...values)
+          .toArray()
+          .map((r) => JSON.parse(String(r.body)));
       },
       count(collection) {
         return Number(sql(ctx).exec(`SELECT count(*) AS n FROM docs WHERE collection = ?`, collection).one().n);

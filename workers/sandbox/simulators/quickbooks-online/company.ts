@@ -67,6 +67,11 @@ export function list(sim: SimContext, realm: string, entity: Entity): Rec[] {
   return sim.store.list<Rec>(col(realm, entity));
 }
 
+/** The entity's records with one of these DocNumbers (indexed: no scan of the company's other documents). */
+export function withDocNumber(sim: SimContext, realm: string, entity: Entity, numbers: readonly string[]): Rec[] {
+  return sim.store.matching<Rec>(col(realm, entity), "DocNumber", numbers);
+}
+
 export function read(sim: SimContext, realm: string, entity: Entity, id: string): Rec | null {
   return sim.store.get<Rec>(col(realm, entity), id);
 }
@@ -151,7 +156,7 @@ function checkSalesDocument(sim: SimContext, realm: string, entity: Entity, doc:
 
 function checkDuplicateDocNumber(sim: SimContext, realm: string, entity: Entity, doc: Rec): void {
   if (doc.DocNumber === undefined || doc.DocNumber === "" || entity === "Payment") return;
-  const clash = list(sim, realm, entity).find((r) => r.DocNumber === doc.DocNumber && r.Id !== doc.Id);
+  const clash = withDocNumber(sim, realm, entity, [String(doc.DocNumber)]).find((r) => r.DocNumber === doc.DocNumber && r.Id !== doc.Id);
   if (clash) {
     // https://developer.intuit.com/app/developer/qbo/docs/develop/troubleshooting/error-codes (6140 Duplicate Doc Num)
     throw new RuleError([
@@ -309,6 +314,7 @@ export function write(sim: SimContext, realm: string, entity: Entity, body: Rec)
   if (entity === "Item") out.FullyQualifiedName = out.Name;
   sim.store.put(col(realm, entity), id, out);
   if (entity === "Payment") refreshInvoices(sim, realm, out, now);
+  else if (!current && (entity === "SalesReceipt" || entity === "Invoice")) sim.bump(`sales_documents:${realm}`);
   return out;
 }
 

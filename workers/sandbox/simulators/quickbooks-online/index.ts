@@ -2,8 +2,8 @@
 import type { Context, Hono } from "hono";
 import type { InspectDocument, SimContext, Simulator } from "../../kit";
 import { dec, placesOf, text } from "./amounts";
-import { ENTITIES, TRANSACTIONS, RuleError, ensureCompany, entityFromPath, homeCurrency, list, qboTime, read, remove, voidTxn, write, type Entity, type QboError } from "./company";
-import { QueryParseError, matches, parseQuery } from "./query";
+import { ENTITIES, TRANSACTIONS, RuleError, ensureCompany, entityFromPath, homeCurrency, list, qboTime, read, remove, voidTxn, withDocNumber, write, type Entity, type QboError } from "./company";
+import { QueryParseError, matches, parseQuery, type Condition } from "./query";
 import { hasEntityType, validateBatchRequest, validateEntity, type BatchItem } from "./xsd";
 
 type Rec = Record<string, unknown>;
@@ -262,6 +262,15 @@ function query(c: Context, sim: SimContext): Response {
   return respond(sim, runQuery(sim, guard.realm, c.req.query("query") ?? ""));
 }
 
+/**
+ * The records a query's conditions can match: those with the DocNumbers a condition pins (`DocNumber = '…'` or
+ * `IN (…)`, the adoption search of every sync) by index, else the whole entity. Every condition still applies after.
+ */
+function candidates(sim: SimContext, realm: string, entity: Entity, where: Condition[]): Rec[] {
+  const pin = where.find((w) => w.field.toLowerCase() === "docnumber" && (w.op === "=" || w.op === "IN") && w.values.every((v) => typeof v === "string" && !/^\d{4}-\d{2}-\d{2}/.test(v)));
+  return pin ? withDocNumber(sim, realm, entity, pin.values as string[]) : list(sim, realm, entity);
+}
+
 /** One query, as `GET …/query` and a batch item's `Query` both run it. */
 function runQuery(sim: SimContext, realm: string, q: string): Answer {
   let parsed;
@@ -275,7 +284,7 @@ function runQuery(sim: SimContext, realm: string, q: string): Answer {
   if (!entity) {
     return faultAnswer(400, "ValidationFault", [{ Message: "Error parsing query", Detail: `QueryValidationError: Invalid context declaration : ${parsed.entity}`, code: "4001" }]);
   }
-  let rows = list(sim, realm, entity).filter((r) => parsed.where.every((w) => matches(r, w)));
+  let rows = candidates(sim, realm, entity, parsed.where).filter((r) => parsed.where.every((w) => matches(r, w)));
   if (parsed.count) return { status: 200, body: { QueryResponse: { totalCount: rows.length } } };
   if (parsed.orderBy) {
     const { field, desc } = parsed.orderBy;
@@ -433,7 +442,7 @@ export const quickbooksOnline: Simulator = {
 
     // Limits: 500 requests/min per realm (a batch is one) and 10 concurrent → 429 ThrottleExceeded (Intuit limits
     // page; limits.md §19). Counted per realm in /_stats: requests:<realm>, operations:<realm> (a batch adds its
-    // items), batches:<realm>, throttled:<realm>.
+    // items), batches:<realm>, throttled:<realm>, sales_documents:<realm> (SalesReceipts and Invoices created).
     app.use("/v3/company/:realm/*", async (c, next) => {
       const realm = c.req.param("realm")!;
       const limits = realmLimits(sim, realm);

@@ -122,7 +122,12 @@ function authenticate(c: Context, sim: SimContext): { tenant: string; clientId: 
 const key = (tenant: string, id: string) => `${tenant}|${id}`;
 
 function docs(sim: SimContext, collection: "invoices" | "creditnotes", tenant: string): Rec[] {
-  return sim.store.list<Rec>(collection).filter((d) => d.tenant === tenant);
+  return sim.store.list<Rec>(collection, key(tenant, ""));
+}
+
+/** The tenant's documents with one of these numbers (indexed: no scan of every tenant's documents). */
+function withNumber(sim: SimContext, collection: "invoices" | "creditnotes", tenant: string, numbers: readonly string[]): Rec[] {
+  return sim.store.matching<Rec>(collection, collection === "invoices" ? "InvoiceNumber" : "CreditNoteNumber", numbers).filter((d) => d.tenant === tenant);
 }
 
 /** The record as Xero answers it (the tenant tag removed). */
@@ -188,7 +193,7 @@ function createDocument(sim: SimContext, o: Org, tenant: string, body: Rec, cred
   const collection = credit ? "creditnotes" : "invoices";
   const count = sim.store.next(`${collection}:${tenant}`);
   const number = body[numberField] ? String(body[numberField]) : `${credit ? "CN" : "INV"}-${String(count).padStart(4, "0")}`;
-  if (docs(sim, collection, tenant).some((d) => d[numberField] === number && d.Type === type)) {
+  if (withNumber(sim, collection, tenant, [number]).some((d) => d[numberField] === number && d.Type === type)) {
     throw new XeroRuleError([credit ? "Credit Note # must be unique." : "Invoice # must be unique."], body);
   }
   const day = String(body.Date ?? sim.now().toISOString().slice(0, 10));
@@ -216,6 +221,7 @@ function createDocument(sim: SimContext, o: Org, tenant: string, body: Rec, cred
   applyAmounts(rec, computed);
   settle(rec, credit);
   sim.store.put(collection, key(tenant, String(rec[idField])), rec);
+  if (!credit) sim.bump(`sales_documents:${tenant}`);
   return rec;
 }
 
@@ -260,7 +266,7 @@ function findDoc(sim: SimContext, collection: "invoices" | "creditnotes", tenant
   const byId = sim.store.get<Rec>(collection, key(tenant, idOrNumber));
   if (byId) return byId;
   const field = collection === "invoices" ? "InvoiceNumber" : "CreditNoteNumber";
-  return docs(sim, collection, tenant).find((d) => d[field] === idOrNumber) ?? null;
+  return withNumber(sim, collection, tenant, [idOrNumber]).find((d) => d[field] === idOrNumber) ?? null;
 }
 
 function payment(sim: SimContext, o: Org, tenant: string, body: Rec): Rec {
@@ -430,14 +436,14 @@ function writeElements(c: Context, sim: SimContext, g: Guarded, name: Collection
 
 function listOf(c: Context, sim: SimContext, g: Guarded, collection: "invoices" | "creditnotes"): Response {
   let rows: Rec[];
+  const numbersParam = c.req.query(collection === "invoices" ? "InvoiceNumbers" : "CreditNoteNumbers");
+  const numbers = numbersParam ? numbersParam.split(",").map((s) => s.trim()) : undefined;
   try {
-    rows = docs(sim, collection, g.tenant).filter(whereFilter(c.req.query("where")));
+    rows = (numbers ? withNumber(sim, collection, g.tenant, numbers) : docs(sim, collection, g.tenant)).filter(whereFilter(c.req.query("where")));
   } catch (err) {
     if (err instanceof XeroRuleError) return validationError(err.messages);
     throw err;
   }
-  const numbers = c.req.query(collection === "invoices" ? "InvoiceNumbers" : "CreditNoteNumbers");
-  if (numbers) rows = rows.filter((r) => numbers.split(",").map((s) => s.trim()).includes(String(r[collection === "invoices" ? "InvoiceNumber" : "CreditNoteNumber"])));
   const ids = c.req.query("IDs");
   if (ids) rows = rows.filter((r) => ids.split(",").includes(String(r[collection === "invoices" ? "InvoiceID" : "CreditNoteID"])));
   const statuses = c.req.query("Statuses");
@@ -499,7 +505,7 @@ export const xeroSimulator: Simulator = {
     // per HTTP request however many elements it carries. A tenant's limits.timeScale (tests and benches only) makes
     // its minute and day that many times shorter. /_stats counts per tenant: requests:<t> (every call, throttled or
     // not), throttled:<t>, elements:<t> (written elements), peakConcurrent:<t> and peakPerMinute:<t> (most calls
-    // let through in any vendor minute).
+    // let through in any vendor minute), sales_documents:<t> (invoices created).
     const guard = async (c: Context, run: (g: Guarded) => Promise<Response> | Response): Promise<Response> => {
       // Read the body before any early answer (401, 429, a replay): workerd cannot read a request after responding.
       if (c.req.method !== "GET") await c.req.arrayBuffer();
@@ -626,8 +632,11 @@ export const xeroSimulator: Simulator = {
 
   inspect(sim: SimContext): InspectDocument[] {
     const out: InspectDocument[] = [];
+    // Each collection read once (a payment finds its document's currency by key, not by rereading the collection).
+    const currencyOf = new Map<string, string>();
     for (const [collection, kind, idField, numberField] of [["invoices", "Invoice", "InvoiceID", "InvoiceNumber"], ["creditnotes", "CreditNote", "CreditNoteID", "CreditNoteNumber"]] as const) {
       for (const d of sim.store.list<Rec>(collection)) {
+        currencyOf.set(`${collection}|${key(String(d.tenant), String(d[idField]))}`, String(d.CurrencyCode));
         out.push({ kind, id: String(d[idField]), externalRef: String(d[numberField] ?? ""), total: inspectTotal(cents(d.Total), String(d.CurrencyCode)), currency: String(d.CurrencyCode), raw: { ...view(d), tenantId: d.tenant } });
       }
     }
@@ -635,8 +644,7 @@ export const xeroSimulator: Simulator = {
     for (const p of sim.store.list<Rec>("payments")) {
       const target = (p.Invoice ?? p.CreditNote) as Rec;
       const number = String(target.InvoiceNumber ?? target.CreditNoteNumber ?? "");
-      const doc = sim.store.list<Rec>(p.Invoice ? "invoices" : "creditnotes").find((d) => d.tenant === p.tenant && (d.InvoiceID ?? d.CreditNoteID) === (target.InvoiceID ?? target.CreditNoteID));
-      const currency = String(doc?.CurrencyCode ?? "USD");
+      const currency = currencyOf.get(`${p.Invoice ? "invoices" : "creditnotes"}|${key(String(p.tenant), String(target.InvoiceID ?? target.CreditNoteID))}`) ?? "USD";
       out.push({ kind: "Payment", id: String(p.PaymentID), externalRef: number, total: inspectTotal(cents(p.Amount), currency), currency, raw: { ...p, tenantId: p.tenant } });
     }
     return out;
