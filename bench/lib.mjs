@@ -114,37 +114,56 @@ export function lifecycleMix(firstId, orders, secret, dupRatio = 0.1) {
 }
 
 /**
- * Watches a destination simulator until every order of the backlog has its document for the bench's company/tenant
- * (GET /_inspect/<slug>), sampling the simulator's per-tenant request counter on the way.
+ * Watches a destination simulator until every order of the backlog has its document for the bench's company/tenant.
+ * It polls the simulator's counters (/_stats: requests and sales documents created for that company/tenant) every
+ * 2 s; the full document listing (GET /_inspect/<slug>, which reads every document the simulator holds) runs only once
+ * the counter says the backlog may be complete, to check one document per order with the right total. Listing every
+ * 2 s would load the simulator standing in for the vendor: the sandbox is one single-threaded Worker.
  */
-export async function drainWatch({ sandbox, target, orders, t0, stats, timeoutMs }) {
-  const counter = `requests:${target.key}`;
+export async function drainWatch({ sandbox, target, orders, t0, stats, before, timeoutMs }) {
+  const requests = `requests:${target.key}`, created = `sales_documents:${target.key}`;
+  const createdBefore = before[created] ?? 0;
   const samples = [];
-  let lastNewAt = t0;
-  let present = 0;
-  let docs = [];
+  let lastNewAt = t0, lastCount = -1, lastReport = t0, lastList = 0;
+  let listing = { present: 0, docs: [] };
   while (performance.now() - t0 < timeoutMs) {
     try {
-      docs = (await (await fetch(`${sandbox}/_inspect/${target.slug}`)).json()).documents.filter((d) => target.kinds.includes(d.kind) && target.owner(d.raw ?? {}));
-      samples.push([performance.now(), (await stats(target.slug))[counter] ?? 0]);
+      const now = await stats(target.slug);
+      samples.push([performance.now(), now[requests] ?? 0]);
+      const count = (now[created] ?? 0) - createdBefore;
+      if (count > lastCount) {
+        lastCount = count;
+        lastNewAt = performance.now();
+      }
+      // A listing once the count reaches the backlog, then at most every 15 s while a duplicate hides a missing order.
+      if (count >= orders.size && performance.now() - lastList >= 15_000) {
+        lastList = performance.now();
+        listing = await listDocuments(sandbox, target, orders);
+        if (listing.present >= orders.size) break;
+      }
     } catch {}
-    const n = new Set(docs.map((d) => orderIdOf(d.externalRef)).filter((id) => orders.has(id))).size;
-    if (n > present) {
-      present = n;
-      lastNewAt = performance.now();
+    if (performance.now() - lastReport >= 60_000) {
+      lastReport = performance.now();
+      console.error(`[bench] drain ${target.slug}: ${Math.max(0, lastCount)}/${orders.size} documents after ${((lastReport - t0) / 1000).toFixed(0)} s, ${samples.at(-1)?.[1] ?? 0} requests`);
     }
-    if (present >= orders.size) break;
     await sleep(2000);
   }
+  if (listing.present < orders.size) listing = await listDocuments(sandbox, target, orders);
   const count = new Map();
   let wrongTotals = 0;
-  for (const d of docs) {
+  for (const d of listing.docs) {
     const id = orderIdOf(d.externalRef);
-    if (!orders.has(id)) continue;
     count.set(id, (count.get(id) ?? 0) + 1);
     if (Math.round(Number(d.total) * 100) !== Math.round(orders.get(id) * 100)) wrongTotals++;
   }
-  return { seconds: (lastNewAt - t0) / 1000, present, duplicates: [...count.values()].filter((c) => c > 1).length, wrongTotals, samples };
+  return { seconds: (lastNewAt - t0) / 1000, present: listing.present, duplicates: [...count.values()].filter((c) => c > 1).length, wrongTotals, samples };
+}
+
+/** The target's documents for the backlog's orders (GET /_inspect/<slug>) and how many orders have one. */
+async function listDocuments(sandbox, target, orders) {
+  const all = (await (await fetch(`${sandbox}/_inspect/${target.slug}`)).json()).documents;
+  const docs = all.filter((d) => target.kinds.includes(d.kind) && target.owner(d.raw ?? {}) && orders.has(orderIdOf(d.externalRef)));
+  return { present: new Set(docs.map((d) => orderIdOf(d.externalRef))).size, docs };
 }
 
 const orderIdOf = (ref) => /\d+/.exec(String(ref))?.[0] ?? "";
@@ -210,8 +229,13 @@ export function frozenConfig(config, name) {
  */
 export function startMeshAndSandbox({ state, meshPort, sandboxPort, inspectorPort, admin, allowedBaseUrls = [], meshArgs = [], frozen = true }) {
   const persist = path.join(root, ".wrangler", state);
-  rmSync(persist, { recursive: true, force: true });
-  mkdirSync(persist, { recursive: true });
+  // The sandbox keeps its own local state: two runtimes opening one persist directory's SQLite files at the same time
+  // can fail to start (SQLITE_BUSY, seen on the shared observability store).
+  const sandboxPersist = `${persist}-sandbox`;
+  for (const dir of [persist, sandboxPersist]) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
   runWrangler(["d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
   writeFileSync(path.join(root, ".build/bench.vars"), `ENCRYPTION_KEY=bench-encryption-key-0123456789abcdef\nADMIN_TOKEN=${admin}\n`);
   const sandbox = `http://localhost:${sandboxPort}`;
@@ -219,7 +243,7 @@ export function startMeshAndSandbox({ state, meshPort, sandboxPort, inspectorPor
   const sandboxConfig = frozen ? frozenConfig("workers/sandbox/wrangler.toml", "sandbox") : "workers/sandbox/wrangler.toml";
   const meshConfig = frozen ? frozenConfig("wrangler.toml", "mesh") : "wrangler.toml";
   const servers = [
-    startWrangler("sandbox", ["-c", sandboxConfig, "--port", String(sandboxPort), "--inspector-port", String(inspectorPort), "--persist-to", persist, "--var", "MESH_URL:", "--var", `SANDBOX_URL:${sandbox}`]),
+    startWrangler("sandbox", ["-c", sandboxConfig, "--port", String(sandboxPort), "--inspector-port", String(inspectorPort), "--persist-to", sandboxPersist, "--var", "MESH_URL:", "--var", `SANDBOX_URL:${sandbox}`]),
     startWrangler("mesh", ["-c", meshConfig, "--port", String(meshPort), "--inspector-port", String(inspectorPort + 1), "--persist-to", persist, "--env-file", ".build/bench.vars", "--var", "DEMO_RETAILER:true", "--var", `ALLOWED_BASE_URL_OVERRIDES:${[sandbox, ...allowedBaseUrls].join(",")}`, ...meshArgs]),
   ];
   const stopAll = () => servers.forEach((srv) => srv.stop());

@@ -5,6 +5,9 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 const persist = path.join(root, ".wrangler/state");
+// The sandbox keeps its own local state: two runtimes opening one persist directory's SQLite files at once can fail
+// to start (SQLITE_BUSY).
+const sandboxPersist = path.join(root, ".wrangler/sandbox-state");
 const wrangler = path.join(root, "node_modules/.bin/wrangler");
 const MESH_PORT = process.env.MESH_PORT ?? "8787";
 const SANDBOX_PORT = process.env.SANDBOX_PORT ?? "8788";
@@ -60,7 +63,7 @@ function shutdown(code) {
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-start("sandbox", ["dev", "-c", "workers/sandbox/wrangler.toml", "--port", SANDBOX_PORT, "--inspector-port", "9230", "--persist-to", persist, "--var", `MESH_URL:http://localhost:${MESH_PORT}`], "35");
+start("sandbox", ["dev", "-c", "workers/sandbox/wrangler.toml", "--port", SANDBOX_PORT, "--inspector-port", "9230", "--persist-to", sandboxPersist, "--var", `MESH_URL:http://localhost:${MESH_PORT}`], "35");
 start("mesh", ["dev", "--port", MESH_PORT, "--inspector-port", "9229", "--persist-to", persist, "--test-scheduled", "--var", "DEMO_RETAILER:true", "--var", `NOTIFY_WEBHOOK_URL:${process.env.NOTIFY_WEBHOOK_URL ?? `http://localhost:${SANDBOX_PORT}/notify-gateway/messages`}`], "36");
 
 async function waitFor(url) {
