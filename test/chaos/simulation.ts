@@ -87,11 +87,12 @@ export interface SimulationReport {
 }
 
 /**
- * Which destinations each source feeds: every source two, QuickBooks all three. Xero takes one source only: its 60
- * requests a minute per tenant (about four per order and six more per refund) is the tightest budget by far.
+ * Which destinations each source feeds: QuickBooks all three sources; Xero the web shop and Shopify (so it books orders
+ * of every kind of location: stores, the warehouse, none), Business Central Shopify and Lightspeed's shops. Xero's 60
+ * requests a minute per tenant is the tightest budget by far: its tenant runs on a shorter minute (see xeroTimeScale).
  */
 export const ROUTES: Record<string, string[]> = {
-  shopify: ["quickbooks-online", "dynamics-365-business-central"],
+  shopify: ["quickbooks-online", "xero", "dynamics-365-business-central"],
   woocommerce: ["quickbooks-online", "xero"],
   "lightspeed-retail": ["quickbooks-online", "dynamics-365-business-central"],
 };
@@ -181,7 +182,8 @@ export async function simulate(opts: SimulationOptions): Promise<SimulationRepor
   /** Every stock change of the run's levels, per level, and whether its webhook was sent (at least once) or dropped. */
   const stockSent = new Map<string, Array<StockChange & { sent: boolean }>>();
 
-  // Each location of any source → the value a location-mapping destination books it under (QuickBooks: Class 100, …).
+  // Each location of any source → the value a location-mapping destination books it under (QuickBooks: Class 100, Xero:
+  // option 100 of its Location tracking category, …).
   const locationValues = Object.fromEntries(sources.flatMap((s) => s.locations).map((loc, i) => [loc, String(100 + i)]));
   await setup(sources, ledgers, locationValues, opts.xeroTimeScale ?? 1);
   const startedAt = Date.now();
@@ -569,7 +571,10 @@ async function evaluate(sources: SourceDriver[], ledgers: Ledger[], ledgerOf: Ma
  * that map locations get the run's map; the Xero tenant runs at the time scale asked for.
  */
 async function setup(sources: SourceDriver[], ledgers: Ledger[], locationValues: Record<string, string>, xeroTimeScale: number): Promise<void> {
-  for (const l of ledgers) await l.prepare();
+  for (const l of ledgers) {
+    await l.prepare();
+    await l.locations?.prepare?.(Object.values(locationValues));
+  }
   const xero = ledgers.find((l) => l.slug === "xero");
   if (xero && xeroTimeScale !== 1) await sandbox(`/xero/_sim/orgs/${String(xero.config.tenantId)}`, { limits: { timeScale: xeroTimeScale } });
   const save = async (id: string, slug: string, config: Record<string, unknown>, credentials?: Record<string, string>) => {

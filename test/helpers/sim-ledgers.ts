@@ -34,10 +34,15 @@ export interface Ledger {
   credits(docs: InspectDoc[], t: Truth, refundId: string, sourceConnection: string): InspectDoc[];
   verdict(t: Truth, main: InspectDoc[]): Verdict;
   /**
-   * Where the connector books a source location (QuickBooks: a Class); absent where it has no such mapping. `config`
+   * Where the connector books a source location (QuickBooks: a Class, Xero: a tracking option); absent where it has no such mapping. `config`
    * turns a location → value map into the connection setting, `carried` reads the value a document carries.
    */
-  locations?: { config(map: Record<string, string>): Record<string, unknown>; carried(d: InspectDoc): string | null };
+  locations?: {
+    config(map: Record<string, string>): Record<string, unknown>;
+    carried(d: InspectDoc): string | null;
+    /** Makes the run's values bookable at the vendor (Xero: the tracking category's options), before the first sync. */
+    prepare?(values: string[]): Promise<void>;
+  };
 }
 
 /** Demo credentials with a refresh-token lineage of the run's own (rotating tokens are single-use in the sandbox). */
@@ -89,6 +94,9 @@ export function quickbooksLedger(run: RunIds): Ledger {
   };
 }
 
+/** The Xero tracking category the simulation books locations under. */
+const XERO_LOCATION_CATEGORY = "Location";
+
 /**
  * Xero: an ACCREC invoice numbered with the order number, a credit note "<number>-R<refund id>" per refund. A cancelled
  * order's invoice is VOIDED — its payments deleted first when the order was paid (Xero forbids voiding an invoice with
@@ -109,6 +117,20 @@ export function xeroLedger(run: RunIds): Ledger {
       await sandbox("/xero/_sim/clients", { clientId, clientSecret: credentials.clientSecret, refreshToken: "sim-unused", tenants: [tenantId] });
     },
     documents: async () => (await inspect("xero")).filter((d) => (d.raw as { tenantId?: string }).tenantId === tenantId),
+    // XeroConfig.locations (the posting profile: location id → tracking category and option); every line of the
+    // invoice and of its credit notes carries the option, so a location's sales and refunds report under it.
+    locations: {
+      prepare: async (options) => {
+        await sandbox(`/xero/_sim/orgs/${tenantId}`, { tracking: [{ Name: "Store", Options: ["Downtown", "Uptown", "Online"] }, { Name: XERO_LOCATION_CATEGORY, Options: options }] });
+      },
+      config: (map) => ({ locations: Object.fromEntries(Object.entries(map).map(([loc, trackingOption]) => [loc, { trackingCategory: XERO_LOCATION_CATEGORY, trackingOption }])) }),
+      carried: (d) => {
+        const lines = (d.raw as { LineItems?: Array<{ Tracking?: Array<{ Name: string; Option: string }> }> }).LineItems ?? [];
+        const options = [...new Set(lines.map((l) => l.Tracking?.find((t) => t.Name === XERO_LOCATION_CATEGORY)?.Option ?? "none"))];
+        if (options.length > 1) return `mixed (${options.join(", ")})`;
+        return options[0] === undefined || options[0] === "none" ? null : options[0];
+      },
+    },
     main: (docs, t) => docs.filter((d) => d.kind === "Invoice" && d.externalRef === t.orderNumber),
     credits: (docs, t, r) => docs.filter((d) => d.kind === "CreditNote" && d.externalRef === `${t.orderNumber}-R${r}`),
     verdict(t, main) {

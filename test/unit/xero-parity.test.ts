@@ -71,6 +71,31 @@ describe("xero parity", () => {
     );
   });
 
+  it("with the order's location mapped, every line of its invoice and credit note — discounts, tips, rounding too — carries the location's tracking", () => {
+    const located = XeroConfig.parse({ tenantId: "t", locations: { "loc-1": { trackingCategory: "Location", trackingOption: "Downtown" } } });
+    const want = [{ Name: "Location", Option: "Downtown" }];
+    const seen = new Set<string>();
+    const check = (order: Order): void => {
+      if (!representable(order)) return;
+      const invoice = buildInvoice({ ...order, locationId: "loc-1" }, located).payload;
+      for (const l of invoice.LineItems) {
+        seen.add(l.Description.replace(/ \(.*$/, "").replace(/^(Order|Refund) .*/, "$1"));
+        expect(l.Tracking, l.Description).toEqual(want);
+      }
+      const refund = refundOf(order, "R1", order.lines.slice(0, 2).map((l) => l.id));
+      if (!toCents(refund.total, order.currency).exact) return;
+      for (const l of buildCreditNote({ ...order, locationId: "loc-1" }, refund, located, { Name: "A" }).payload.LineItems) expect(l.Tracking, l.Description).toEqual(want);
+      // A location the profile does not map, or none: no tracking on any line.
+      for (const other of [{ ...order, locationId: "loc-9" }, { ...order, locationId: undefined }]) {
+        expect(buildInvoice(other, located).payload.LineItems.every((l) => l.Tracking === undefined)).toBe(true);
+      }
+    };
+    for (const order of handWrittenOrders()) check(order);
+    fc.assert(fc.property(orderArb, (order) => check(order)), { numRuns: 200, seed: 99 });
+    // The orders above reach the lines that used to go untracked.
+    for (const kind of ["Tip", "Discount", "Rounding adjustment"]) expect(seen, kind).toContain(kind);
+  });
+
   it("the connector's model of Xero agrees with the simulator's on arbitrary lines, ties included", () => {
     const line = fc.record({
       q: fc.integer({ min: 1, max: 99_999 }).map((n) => n / 1000),

@@ -103,6 +103,16 @@ function lockedTaxes(own: readonly Minor[], totalTax: Minor, currency: string): 
   return shares.map((s, i) => BigInt(minor[i]! < 0 ? -s : s));
 }
 
+/**
+ * Every line — items, shipping, discounts, tips, rounding, and a credit note's lines — under the order's location
+ * tracking option, so a location's sales, discounts and refunds all report under it (a line without one lands in
+ * Xero's "Unassigned" column of a tracked report).
+ */
+function tracked<P extends { LineItems: Array<{ Tracking?: LineItem["Tracking"] }> }>(payload: P, order: Order, cfg: XeroConfig): P {
+  const tracking = trackingFor(order, cfg);
+  return tracking ? { ...payload, LineItems: payload.LineItems.map((l) => ({ ...l, Tracking: l.Tracking ?? tracking })) } : payload;
+}
+
 function trackingFor(order: Order, cfg: XeroConfig): LineItem["Tracking"] {
   const dims = dimensionsFor(order, cfg);
   return dims.trackingCategory && dims.trackingOption ? [{ Name: truncateText(dims.trackingCategory, 100), Option: dims.trackingOption }] : undefined;
@@ -235,7 +245,7 @@ export function buildInvoice(order: Order, cfg: XeroConfig): Built<InvoicePayloa
     LineItems: lines,
   };
   const r = parity(payload, order.totals.total, cur, cfg, `invoice ${payload.InvoiceNumber}`);
-  return { payload: r.payload, total: order.totals.total, notes: r.notes };
+  return { payload: tracked(r.payload, order, cfg), total: order.totals.total, notes: r.notes };
 }
 
 /** The credit note for one refund: refunded lines, shipping and adjustments, totalling the money returned. */
@@ -289,5 +299,5 @@ export function buildCreditNote(order: Order, refund: Refund, cfg: XeroConfig, c
     LineItems: holders.map((h, i) => ({ ...h.item, TaxAmount: centsToNumber(taxes[i]!) })),
   };
   const r = parity(payload, refund.total, cur, cfg, `credit note ${payload.CreditNoteNumber}`);
-  return { payload: r.payload, total: refund.total, notes: r.notes };
+  return { payload: tracked(r.payload, order, cfg), total: refund.total, notes: r.notes };
 }
