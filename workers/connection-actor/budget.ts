@@ -22,6 +22,7 @@ const PACE_SLICES = 10;
 /**
  * The most slices (≤ PACE_SLICES, each allowing ≥ 2 requests) whose whole number of requests per slice keeps ≥ 98% of
  * the window's limit: QuickBooks' 475 → 10 slices of 47; Xero's 57 → 8 slices of 7 (10 slices of 5 would cap it at 50).
+ * A slice's share is the pace's burst (see Pace).
  */
 export function pacingSlices(limit: number): number {
   for (let s = PACE_SLICES; s > 1; s--) {
@@ -37,8 +38,23 @@ interface Window {
   hits: number[];
 }
 
+/**
+ * A token bucket beside a vendor window: up to `capacity` requests at once (a slice's share of the window), refilled
+ * at the window's even rate. It spreads a backlog over the window like a slice-length window holding a slice's share
+ * did, but a short burst — a new connection's first order looks up its items, customers and tax codes, 27 requests
+ * at QuickBooks — no longer holds the next 6 s of traffic: with the slice window, orders arriving at 2/s behind such a
+ * burst waited up to 4 s (the e2e bench's first 15 s).
+ */
+interface Pace {
+  capacity: number;
+  perMs: number;
+  tokens: number;
+  at: number;
+}
+
 export class Budget {
   private windows: Window[] = [];
+  private paces: Pace[] = [];
   private inFlight = 0;
   private waiters: Array<() => void> = [];
   private pausedUntil = 0;
@@ -63,26 +79,30 @@ export class Budget {
     // A vendor's separate allowance of batch requests (QuickBooks: 40 a minute) is counted here, when a batch leaves,
     // not when it is formed: a batch may wait in line, and counted earlier a line released batches in a burst (21 of
     // QuickBooks' 429s in a 2,000-order drain).
-    if (opts.batchesPerMinute) this.addWindow(opts.batchesPerMinute, 60_000, this.batchWindows);
+    if (opts.batchesPerMinute) this.addWindow(opts.batchesPerMinute, 60_000, this.batchWindows, this.batchPaces);
     this.perDay = limit.perDay;
     this.concurrency = Math.max(1, limit.concurrency ?? 10);
   }
 
   /**
-   * A vendor window, and beside it a tenth-length window holding a tenth of its requests. Without the short one a
-   * backlog spent the minute's whole budget in its first seconds and then stood still until those requests left the
-   * window, so traffic near the limit moved in bursts with ~13 s stalls a minute (the e2e bench's p99). Any span of
-   * the long window is ten spans of the short one, so the vendor's limit still holds for sliding and fixed windows.
+   * A vendor window (less the headroom), and beside it a pace: a bucket of a slice's share refilled at the window's
+   * even rate. Without a pace a backlog spent the minute's whole budget in its first seconds and then stood still
+   * until those requests left the window, so traffic near the limit moved in bursts with ~13 s stalls a minute (the
+   * e2e bench's p99). The window alone keeps the vendor's limit, for sliding and fixed windows alike.
    */
-  private addWindow(vendorLimit: number, ms: number, into: Window[] = this.windows): void {
+  private addWindow(vendorLimit: number, ms: number, into: Window[] = this.windows, paces: Pace[] = this.paces): void {
     const limit = Math.max(1, Math.floor(vendorLimit * HEADROOM));
     into.push({ limit, ms, hits: [] });
     const slices = pacingSlices(limit);
-    if (slices > 1) into.push({ limit: Math.floor(limit / slices), ms: ms / slices, hits: [] });
+    if (slices > 1) {
+      const capacity = Math.floor(limit / slices);
+      paces.push({ capacity, perMs: limit / ms, tokens: capacity, at: Date.now() });
+    }
   }
 
-  /** Windows only batch requests count against (on top of the request windows). */
+  /** Windows and paces only batch requests count against (on top of the request windows). */
   private batchWindows: Window[] = [];
+  private batchPaces: Pace[] = [];
 
   /** Honour a vendor's Retry-After: no request leaves before it passes. */
   pause(seconds: number): void {
@@ -100,13 +120,13 @@ export class Budget {
   async take(kind: "request" | "batch" = "request"): Promise<void> {
     // A batch request does not queue in the line: waiting for the batch allowance there would hold every request
     // behind it (a 40-order backlog to a one-at-a-time company stalled past 25 s); it competes for the slots instead.
-    if (kind === "batch") return this.acquire([...this.windows, ...this.batchWindows]);
+    if (kind === "batch") return this.acquire([...this.windows, ...this.batchWindows], [...this.paces, ...this.batchPaces]);
     const expectedMs = Math.max(0, this.pausedUntil - Date.now()) + this.inLine * this.spacingMs();
     if (expectedMs > MAX_WAIT_MS) {
       throw new ConnectorError({ kind: "rate_limited", message: `request budget exhausted (${this.inLine} requests waiting)`, retryAfterSeconds: Math.ceil(expectedMs / 1000), vendorCode: "budget" });
     }
     this.inLine++;
-    const turn = this.line.then(() => this.acquire(this.windows));
+    const turn = this.line.then(() => this.acquire(this.windows, this.paces));
     this.line = turn.then(() => undefined, () => undefined);
     try {
       await turn;
@@ -118,7 +138,7 @@ export class Budget {
   /** Whether a batch request would find the vendor's batch allowance free now (the coalescer forms batches only then). */
   batchSlotFree(): boolean {
     const now = Date.now();
-    return this.batchWindows.every((w) => w.hits.filter((t) => t > now - w.ms).length < w.limit);
+    return this.batchWindows.every((w) => w.hits.filter((t) => t > now - w.ms).length < w.limit) && this.batchPaces.every((p) => refill(p, now) >= 1);
   }
 
   /** The steady spacing between requests the tightest window allows. */
@@ -126,7 +146,7 @@ export class Budget {
     return Math.max(0, ...this.windows.map((w) => w.ms / w.limit));
   }
 
-  private async acquire(windows: Window[]): Promise<void> {
+  private async acquire(windows: Window[], paces: Pace[]): Promise<void> {
     const started = Date.now();
     for (;;) {
       const now = Date.now();
@@ -141,8 +161,13 @@ export class Budget {
         w.hits = w.hits.filter((t) => t > now - w.ms);
         if (w.hits.length >= w.limit) waitMs = Math.max(waitMs, w.hits[0]! + w.ms - now);
       }
+      for (const p of paces) {
+        const tokens = refill(p, now);
+        if (tokens < 1) waitMs = Math.max(waitMs, Math.ceil((1 - tokens) / p.perMs));
+      }
       if (waitMs === 0 && this.inFlight < this.concurrency) {
         for (const w of windows) w.hits.push(now);
+        for (const p of paces) p.tokens -= 1;
         if (this.perDay !== undefined) {
           const minute = Math.floor(now / 60_000);
           const count = (this.dayBuckets.get(minute) ?? 0) + 1;
@@ -188,6 +213,13 @@ export class Budget {
       pausedForMs: Math.max(0, this.pausedUntil - now),
     };
   }
+}
+
+/** The pace's tokens at `now` (refilled since its last use, up to its capacity). */
+function refill(p: Pace, now: number): number {
+  p.tokens = Math.min(p.capacity, p.tokens + Math.max(0, now - p.at) * p.perMs);
+  p.at = now;
+  return p.tokens;
 }
 
 function sleep(ms: number): Promise<void> {
