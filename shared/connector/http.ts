@@ -36,7 +36,8 @@ export interface HttpClientOptions {
   authorize?: Authorizer;
   /** Called before each request (rate budget); may throw a rate_limited ConnectorError. */
   beforeRequest?: (req: HttpRequest) => Promise<void>;
-  afterRequest?: (res: HttpResponse | null) => void;
+  /** After every `beforeRequest`, with the response (null on a network error) and the request it answers. */
+  afterRequest?: (res: HttpResponse | null, req: HttpRequest) => void;
   fetch?: typeof fetch;
   /**
    * Answers every request in place of the auth, budget and fetch below (the ConnectionActor's batch coalescer, which
@@ -94,10 +95,17 @@ export class HttpClient {
         signal: AbortSignal.timeout(this.opts.timeoutMs ?? 60_000),
       });
     } catch (err) {
-      this.opts.afterRequest?.(null);
+      this.opts.afterRequest?.(null, req);
       throw new ConnectorError({ kind: "retryable", message: `network error: ${(err as Error).message}`, vendorCode: "network" });
     }
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (err) {
+      // The body broke off (a timeout mid-read): the request is over all the same, for the budget too.
+      this.opts.afterRequest?.(null, req);
+      throw new ConnectorError({ kind: "retryable", message: `network error reading the response: ${(err as Error).message}`, vendorCode: "network" });
+    }
     const out: HttpResponse = {
       status: response.status,
       headers: response.headers,
@@ -107,7 +115,7 @@ export class HttpClient {
         return JSON.parse(text) as T;
       },
     };
-    this.opts.afterRequest?.(out);
+    this.opts.afterRequest?.(out, req);
     return out;
   }
 }

@@ -130,6 +130,41 @@ describe("Budget", () => {
     expect(Math.max(...waits)).toBe(0);
   });
 
+  it("a request counts from leaving until a window-length after it completes (the vendor counts it on arrival, in between)", async () => {
+    // 3 a minute less the headroom: 2 in any minute (too few to pace).
+    const b = new Budget({ perMinute: 3, concurrency: 10 });
+    await b.take();
+    await b.take();
+    await vi.advanceTimersByTimeAsync(5_000);
+    b.release();
+    b.release(); // both answered 5 s after they left
+    await vi.advanceTimersByTimeAsync(56_000); // 61 s after they left, 56 s after they completed
+    let at = 0;
+    const third = b.take().then(() => {
+      at = Date.now() - T0;
+    });
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(at).toBe(0); // counted from leaving, it would have gone at 60 s
+    await vi.advanceTimersByTimeAsync(2_000);
+    await third;
+    expect(at).toBeGreaterThanOrEqual(65_000);
+    expect(at).toBeLessThan(66_000);
+
+    // Requests still in flight count however long ago they left; once answered, for a window-length more.
+    const slow = new Budget({ perMinute: 3, concurrency: 10 });
+    await slow.take();
+    await slow.take();
+    await vi.advanceTimersByTimeAsync(90_000);
+    expect(slow.status().usedLastMinute).toBe(2);
+    slow.release();
+    slow.release();
+    await vi.advanceTimersByTimeAsync(59_000);
+    expect(slow.status().usedLastMinute).toBe(2);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(slow.status().usedLastMinute).toBe(0);
+    await slow.take(); // at once
+  });
+
   it("paces in as many slices as keep ≥ 98% of the limit: QuickBooks 10 × 47, Xero 8 × 7; tiny limits are not sliced", () => {
     expect(pacingSlices(475)).toBe(10);
     expect(pacingSlices(57)).toBe(8);
@@ -164,12 +199,12 @@ describe("Budget", () => {
     const b = new Budget({ perMinute: 500, concurrency: 10 }, { batchesPerMinute: 40 });
     for (let i = 0; i < 19; i++) {
       await b.take("batch");
-      b.release();
+      b.release("batch");
     }
     let twentieth = false;
     const waiting = b.take("batch").then(() => {
       twentieth = true;
-      b.release();
+      b.release("batch");
     });
     await vi.advanceTimersByTimeAsync(1_000);
     expect(twentieth).toBe(false);

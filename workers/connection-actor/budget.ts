@@ -32,10 +32,18 @@ export function pacingSlices(limit: number): number {
   return 1;
 }
 
+/**
+ * A vendor window. A request counts in it from the moment it leaves the budget until a window-length after it
+ * completed (`open` while in flight, then its completion time in `hits`): the vendor counts it on arrival, somewhere
+ * between the two, so every span the vendor looks at holds no more than the budget allowed. Counted from the moment it
+ * left, a burst that reached a busy vendor a second or two later was counted there with the next minute's requests:
+ * Xero's sandbox saw 60 calls in a minute (one 429) while the budget granted at most 57 in any 60 s.
+ */
 interface Window {
   limit: number;
   ms: number;
   hits: number[];
+  open: number;
 }
 
 /**
@@ -92,7 +100,7 @@ export class Budget {
    */
   private addWindow(vendorLimit: number, ms: number, into: Window[] = this.windows, paces: Pace[] = this.paces): void {
     const limit = Math.max(1, Math.floor(vendorLimit * HEADROOM));
-    into.push({ limit, ms, hits: [] });
+    into.push({ limit, ms, hits: [], open: 0 });
     const slices = pacingSlices(limit);
     if (slices > 1) {
       const capacity = Math.floor(limit / slices);
@@ -138,7 +146,7 @@ export class Budget {
   /** Whether a batch request would find the vendor's batch allowance free now (the coalescer forms batches only then). */
   batchSlotFree(): boolean {
     const now = Date.now();
-    return this.batchWindows.every((w) => w.hits.filter((t) => t > now - w.ms).length < w.limit) && this.batchPaces.every((p) => refill(p, now) >= 1);
+    return this.batchWindows.every((w) => used(w, now) < w.limit) && this.batchPaces.every((p) => refill(p, now) >= 1);
   }
 
   /** The steady spacing between requests the tightest window allows. */
@@ -157,16 +165,19 @@ export class Budget {
         throw new ConnectorError({ kind: "rate_limited", message: "daily request budget used up", retryAfterSeconds: wait, vendorCode: "daily_budget" });
       }
       let waitMs = Math.max(0, this.pausedUntil - now);
+      // A window full of requests still in flight frees up only when one completes.
+      let untilRelease = false;
       for (const w of windows) {
-        w.hits = w.hits.filter((t) => t > now - w.ms);
-        if (w.hits.length >= w.limit) waitMs = Math.max(waitMs, w.hits[0]! + w.ms - now);
+        if (used(w, now) < w.limit) continue;
+        if (w.hits.length > 0) waitMs = Math.max(waitMs, w.hits[0]! + w.ms - now);
+        else untilRelease = true;
       }
       for (const p of paces) {
         const tokens = refill(p, now);
         if (tokens < 1) waitMs = Math.max(waitMs, Math.ceil((1 - tokens) / p.perMs));
       }
-      if (waitMs === 0 && this.inFlight < this.concurrency) {
-        for (const w of windows) w.hits.push(now);
+      if (waitMs === 0 && !untilRelease && this.inFlight < this.concurrency) {
+        for (const w of windows) w.open++;
         for (const p of paces) p.tokens -= 1;
         if (this.perDay !== undefined) {
           const minute = Math.floor(now / 60_000);
@@ -196,7 +207,14 @@ export class Budget {
     return used;
   }
 
-  release(): void {
+  /** A request taken with `take(kind)` completed (answered or failed): it counts in its windows from now on by time. */
+  release(kind: "request" | "batch" = "request"): void {
+    const now = Date.now();
+    for (const w of kind === "batch" ? [...this.windows, ...this.batchWindows] : this.windows) {
+      if (w.open === 0) continue;
+      w.open--;
+      w.hits.push(now);
+    }
     this.inFlight = Math.max(0, this.inFlight - 1);
     this.waiters.shift()?.();
   }
@@ -207,12 +225,18 @@ export class Budget {
     return {
       inFlight: this.inFlight,
       concurrency: this.concurrency,
-      usedLastMinute: minute ? minute.hits.filter((t) => t > now - 60_000).length : 0,
+      usedLastMinute: minute ? used(minute, now) : 0,
       usedToday: this.perDay === undefined ? 0 : this.usedToday(now),
       perDay: this.perDay,
       pausedForMs: Math.max(0, this.pausedUntil - now),
     };
   }
+}
+
+/** Requests counting in the window now: those in flight and those completed within it (older ones are dropped). */
+function used(w: Window, now: number): number {
+  while (w.hits.length > 0 && w.hits[0]! <= now - w.ms) w.hits.shift();
+  return w.hits.length + w.open;
 }
 
 /** The pace's tokens at `now` (refilled since its last use, up to its capacity). */

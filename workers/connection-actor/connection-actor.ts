@@ -109,8 +109,8 @@ export class ConnectionActor extends DurableObject<Env> {
             this.budgetWaits--;
           }
         },
-        afterRequest: (res) => {
-          budget.release();
+        afterRequest: (res, req) => {
+          budget.release(req.batchOf ? "batch" : "request");
           if (res?.status === 429) {
             const ra = Number(res.headers.get("retry-after"));
             budget.pause(Number.isFinite(ra) && ra > 0 ? ra : 30);
