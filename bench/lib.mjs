@@ -190,7 +190,10 @@ export function drainFigures(target, drained, before, posted, postedSeconds, aft
     const delta = (name) => (after[`${name}:${target.key}`] ?? 0) - (from[`${name}:${target.key}`] ?? 0);
     const d = { requests: delta("requests"), throttled: delta("throttled"), batches: delta("batches") };
     const vendorMinutes = (seconds * target.scale) / 60;
-    return { d, vendorMinutes, utilization: Math.max(...target.limits(d).map(([n, limit]) => (n - d.throttled) / (limit * vendorMinutes))) };
+    // A per-minute limit lets a whole minute's requests through at once: a drain shorter than a minute is measured
+    // against one minute's allowance (a 100-order drain took 12.7 s and would otherwise "use" 2.8 times the limit).
+    const minutes = Math.max(1, vendorMinutes);
+    return { d, vendorMinutes, utilization: Math.max(...target.limits(d).map(([n, limit]) => (n - d.throttled) / (limit * minutes))) };
   };
   const whole = window(before, drained.seconds);
   // A backlog drained before its posting ended has no window of its own: the whole run is the figure.
