@@ -51,7 +51,7 @@ export class Coalescer {
   private forming = new Map<string, Forming>();
   /** Requests passed to the client's own transport (alone, or batch requests) and not answered yet. */
   private outstanding = 0;
-  /** When each batch request left, for the vendor's batches-per-minute limit. */
+  /** When each batch request left, for the vendor's batches-per-minute limit (kept only without `batchAllowed`). */
   private sent: number[] = [];
   private readonly limitPerMinute: number;
 
@@ -125,7 +125,8 @@ export class Coalescer {
       this.pass(only.item.req, batch.send).then(only.resolve, only.reject);
       return;
     }
-    this.sent.push(Date.now());
+    // The coalescer's own count, only without a budget's (a budget counts the batch when it leaves).
+    if (!this.opts.batchAllowed) this.sent.push(Date.now());
     let res: HttpResponse;
     try {
       const items = waiting.map((w) => w.item);

@@ -1,6 +1,11 @@
 // A destination tenant's request budget: sliding windows (per minute, per second, per day) and concurrency slots.
 import type { RateLimit } from "../../shared/connector/contract";
 import { ConnectorError } from "../../shared/connector/errors";
+import type { HttpRequest } from "../../shared/connector/http";
+
+/** What a request counts as: a vendor batch request (the coalescer marks it) or a plain one. */
+export type RequestKind = "request" | "batch";
+export const kindOf = (req: HttpRequest): RequestKind => (req.batchOf ? "batch" : "request");
 
 /**
  * Longest a request waits in-process for budget; beyond it the message goes back to the queue with a delay. Requests
@@ -125,16 +130,16 @@ export class Budget {
    * Waits in line for a window slot and a concurrency slot; throws rate_limited at once when the requests ahead would
    * keep it waiting past MAX_WAIT_MS (its Retry-After is that estimate), or later if a pause or a window keeps it longer.
    */
-  async take(kind: "request" | "batch" = "request"): Promise<void> {
+  async take(kind: RequestKind = "request"): Promise<void> {
     // A batch request does not queue in the line: waiting for the batch allowance there would hold every request
     // behind it (a 40-order backlog to a one-at-a-time company stalled past 25 s); it competes for the slots instead.
-    if (kind === "batch") return this.acquire([...this.windows, ...this.batchWindows], [...this.paces, ...this.batchPaces]);
+    if (kind === "batch") return this.acquire("batch");
     const expectedMs = Math.max(0, this.pausedUntil - Date.now()) + this.inLine * this.spacingMs();
     if (expectedMs > MAX_WAIT_MS) {
       throw new ConnectorError({ kind: "rate_limited", message: `request budget exhausted (${this.inLine} requests waiting)`, retryAfterSeconds: Math.ceil(expectedMs / 1000), vendorCode: "budget" });
     }
     this.inLine++;
-    const turn = this.line.then(() => this.acquire(this.windows, this.paces));
+    const turn = this.line.then(() => this.acquire("request"));
     this.line = turn.then(() => undefined, () => undefined);
     try {
       await turn;
@@ -149,12 +154,20 @@ export class Budget {
     return this.batchWindows.every((w) => used(w, now) < w.limit) && this.batchPaces.every((p) => refill(p, now) >= 1);
   }
 
+  /** The windows and paces a request of this kind counts against (a batch: the request ones and the batch ones). */
+  private countsFor(kind: RequestKind): { windows: Window[]; paces: Pace[] } {
+    return kind === "batch"
+      ? { windows: [...this.windows, ...this.batchWindows], paces: [...this.paces, ...this.batchPaces] }
+      : { windows: this.windows, paces: this.paces };
+  }
+
   /** The steady spacing between requests the tightest window allows. */
   private spacingMs(): number {
     return Math.max(0, ...this.windows.map((w) => w.ms / w.limit));
   }
 
-  private async acquire(windows: Window[], paces: Pace[]): Promise<void> {
+  private async acquire(kind: RequestKind): Promise<void> {
+    const { windows, paces } = this.countsFor(kind);
     const started = Date.now();
     for (;;) {
       const now = Date.now();
@@ -208,9 +221,9 @@ export class Budget {
   }
 
   /** A request taken with `take(kind)` completed (answered or failed): it counts in its windows from now on by time. */
-  release(kind: "request" | "batch" = "request"): void {
+  release(kind: RequestKind = "request"): void {
     const now = Date.now();
-    for (const w of kind === "batch" ? [...this.windows, ...this.batchWindows] : this.windows) {
+    for (const w of this.countsFor(kind).windows) {
       if (w.open === 0) continue;
       w.open--;
       w.hits.push(now);

@@ -8,7 +8,7 @@ import { destinationConnector } from "../connectors/registry";
 import { converge } from "../dispatch/converge";
 import { clearFailure, recordFailure } from "../dispatch/failures";
 import { Coalescer } from "./batcher";
-import { Budget, honourRateLimit } from "./budget";
+import { Budget, honourRateLimit, kindOf } from "./budget";
 
 /** Storage key prefix of the rolling day's per-minute request counts. */
 const DAY_PREFIX = "budget-day:";
@@ -104,13 +104,13 @@ export class ConnectionActor extends DurableObject<Env> {
         beforeRequest: async (req) => {
           this.budgetWaits++;
           try {
-            await budget.take(req.batchOf ? "batch" : "request");
+            await budget.take(kindOf(req));
           } finally {
             this.budgetWaits--;
           }
         },
         afterRequest: (res, req) => {
-          budget.release(req.batchOf ? "batch" : "request");
+          budget.release(kindOf(req));
           if (res?.status === 429) {
             const ra = Number(res.headers.get("retry-after"));
             budget.pause(Number.isFinite(ra) && ra > 0 ? ra : 30);
