@@ -86,6 +86,8 @@ try {
     return { rps: r.requests.total / seconds, total: r.requests.total, non2xx: r.non2xx, errors: r.errors, p50: r.latency.p50, p99: r.latency.p99 };
   }
   const route = (conn) => `${mesh}/webhooks/shopify/${conn}`;
+  /** A simulator's counters (GET /_stats/<slug>: per company / tenant requests, batches, documents created, …). */
+  const stats = async (slug) => (await fetch(`${sandbox}/_stats/${slug}`)).json();
 
   if (PHASES.has("ingest")) {
   step("baseline saturation");
@@ -173,12 +175,11 @@ try {
   let polling = true;
   // Every 200 ms the simulator's counter of documents created in the company (cheap); the document listing, which
   // reads every document the simulator holds, only when that counter moved.
-  const qboStats = async () => (await fetch(`${sandbox}/_stats/quickbooks-online`)).json();
   const poller = (async () => {
     let listed = -1;
     while (polling) {
       try {
-        const created = (await qboStats())[`sales_documents:${E2E_REALM}`] ?? 0;
+        const created = (await stats("quickbooks-online"))[`sales_documents:${E2E_REALM}`] ?? 0;
         if (created !== listed) {
           const docs = (await (await fetch(`${sandbox}/_inspect/quickbooks-online`)).json()).documents;
           const now = performance.now();
@@ -189,7 +190,7 @@ try {
       await sleep(200);
     }
   })();
-  const qboRequests = async () => (await qboStats())[`requests:${E2E_REALM}`] ?? 0;
+  const qboRequests = async () => (await stats("quickbooks-online"))[`requests:${E2E_REALM}`] ?? 0;
   /** Sends `count` new orders from `firstId` on, E2E_RATE a second, each timed from its send. */
   async function sendAtRate(firstId, count) {
     const start = performance.now();
@@ -235,7 +236,6 @@ try {
   // A backlog of BENCH_DRAIN_ORDERS Shopify orders to a source routed to its own QuickBooks company and Xero tenant
   // (per-company / per-tenant counters, so nothing else on the simulators counts). See bench/lib.mjs drainFigures.
   if (PHASES.has("drain")) {
-  const stats = async (slug) => (await (await fetch(`${sandbox}/_stats/${slug}`)).json());
   if (PHASES.has("e2e")) {
     // The end-to-end backlog shares the mesh's CPU: let it finish first.
     for (let quiet = 0, last = -1, t = Date.now(); quiet < 3 && Date.now() - t < 300_000; await sleep(1000)) {
@@ -275,7 +275,9 @@ try {
   ];
   for (const t of targets) await put(`/routes/bench-drain/${t.conn}`, {});
   step(`drain: ${backlog} orders → ${targets.map((t) => t.slug).join(", ")} (Xero time scale ${xeroScale})`);
-  const before = Object.fromEntries(await Promise.all(targets.map(async (t) => [t.slug, await stats(t.slug)])));
+  /** Every target's counters now, by slug. */
+  const snapshot = async () => Object.fromEntries(await Promise.all(targets.map(async (t) => [t.slug, await stats(t.slug)])));
+  const before = await snapshot();
   const orders = new Map();
   const meshPid = servers[1].child.pid, sandboxPid = servers[0].child.pid;
   const drainCpu0 = { mesh: cpuSecondsOf(meshPid), sandbox: cpuSecondsOf(sandboxPid) };
@@ -291,7 +293,7 @@ try {
     );
   }
   const postedSeconds = (performance.now() - t0) / 1000;
-  const posted = Object.fromEntries(await Promise.all(targets.map(async (t) => [t.slug, await stats(t.slug)])));
+  const posted = await snapshot();
   step(`drain: backlog posted in ${postedSeconds.toFixed(1)} s`);
   const drained = await Promise.all(targets.map((t) => drainWatch({ sandbox, target: t, orders, t0, stats, before: before[t.slug], timeoutMs: Number(process.env.BENCH_DRAIN_TIMEOUT_S ?? 900) * 1000 })));
   // How busy each runtime was over the drain, in cores (2 on this machine): says whether the vendor's limit, the

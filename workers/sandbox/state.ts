@@ -13,6 +13,11 @@ function fieldText(field: string): string {
   return `CAST(json_extract(body, '$.${field}') AS TEXT)`;
 }
 
+/** The records a `SELECT body …` found, parsed. */
+function bodies<T>(rows: SqlStorageCursor<Record<string, SqlStorageValue>>): T[] {
+  return rows.toArray().map((r) => JSON.parse(String(r.body)) as T);
+}
+
 export class SimulatorState extends DurableObject<SandboxEnv> {
   private app: Hono | null = null;
   private sim: SimContext | null = null;
@@ -145,18 +150,14 @@ export class SimulatorState extends DurableObject<SandboxEnv> {
         sql(ctx).exec(`DELETE FROM docs WHERE collection = ? AND id = ?`, collection, id);
       },
       list(collection, idPrefix) {
-        const rows = idPrefix === undefined
-          ? sql(ctx).exec(`SELECT body FROM docs WHERE collection = ? ORDER BY seq`, collection)
-          : sql(ctx).exec(`SELECT body FROM docs WHERE collection = ? AND id >= ? AND id < ? ORDER BY seq`, collection, idPrefix, `${idPrefix}\uffff`);
-        return rows.toArray().map((r) => JSON.parse(String(r.body)));
+        return idPrefix === undefined
+          ? bodies(sql(ctx).exec(`SELECT body FROM docs WHERE collection = ? ORDER BY seq`, collection))
+          : bodies(sql(ctx).exec(`SELECT body FROM docs WHERE collection = ? AND id >= ? AND id < ? ORDER BY seq`, collection, idPrefix, `${idPrefix}\uffff`));
       },
       matching(collection, field, values) {
         if (values.length === 0) return [];
         const marks = values.map(() => "?").join(", ");
-        return sql(ctx)
-          .exec(`SELECT body FROM docs WHERE collection = ? AND ${fieldText(field)} IN (${marks}) ORDER BY seq`, collection, ...values)
-          .toArray()
-          .map((r) => JSON.parse(String(r.body)));
+        return bodies(sql(ctx).exec(`SELECT body FROM docs WHERE collection = ? AND ${fieldText(field)} IN (${marks}) ORDER BY seq`, collection, ...values));
       },
       count(collection) {
         return Number(sql(ctx).exec(`SELECT count(*) AS n FROM docs WHERE collection = ?`, collection).one().n);

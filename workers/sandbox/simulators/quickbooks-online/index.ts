@@ -3,7 +3,7 @@ import type { Context, Hono } from "hono";
 import type { InspectDocument, SimContext, Simulator } from "../../kit";
 import { dec, placesOf, text } from "./amounts";
 import { ENTITIES, TRANSACTIONS, RuleError, ensureCompany, entityFromPath, homeCurrency, list, qboTime, read, remove, voidTxn, withDocNumber, write, type Entity, type QboError } from "./company";
-import { QueryParseError, matches, parseQuery, type Condition } from "./query";
+import { ISO, QueryParseError, matches, parseQuery, type Condition } from "./query";
 import { hasEntityType, validateBatchRequest, validateEntity, type BatchItem } from "./xsd";
 
 type Rec = Record<string, unknown>;
@@ -267,7 +267,8 @@ function query(c: Context, sim: SimContext): Response {
  * `IN (…)`, the adoption search of every sync) by index, else the whole entity. Every condition still applies after.
  */
 function candidates(sim: SimContext, realm: string, entity: Entity, where: Condition[]): Rec[] {
-  const pin = where.find((w) => w.field.toLowerCase() === "docnumber" && (w.op === "=" || w.op === "IN") && w.values.every((v) => typeof v === "string" && !/^\d{4}-\d{2}-\d{2}/.test(v)));
+  // A date-like value is compared as a date (matches), which the index's text comparison would not find.
+  const pin = where.find((w) => w.field.toLowerCase() === "docnumber" && (w.op === "=" || w.op === "IN") && w.values.every((v) => typeof v === "string" && !ISO.test(v)));
   return pin ? withDocNumber(sim, realm, entity, pin.values as string[]) : list(sim, realm, entity);
 }
 

@@ -190,7 +190,8 @@ export function fieldValue(record: Record<string, unknown>, path: string): unkno
   return v;
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+([+-]\d{2}:\d{2}|Z)?)?$/;
+/** A value the query language compares as a date (both sides must look like one). */
+export const ISO = /^\d{4}-\d{2}-\d{2}(T[\d:.]+([+-]\d{2}:\d{2}|Z)?)?$/;
 
 function compare(a: unknown, b: string | number | boolean): number {
   if (typeof b === "number" || typeof a === "number") return Number(a) - Number(b);

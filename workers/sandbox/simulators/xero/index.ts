@@ -125,9 +125,11 @@ function docs(sim: SimContext, collection: "invoices" | "creditnotes", tenant: s
   return sim.store.list<Rec>(collection, key(tenant, ""));
 }
 
+const numberFieldOf = (collection: "invoices" | "creditnotes") => (collection === "invoices" ? "InvoiceNumber" : "CreditNoteNumber");
+
 /** The tenant's documents with one of these numbers (indexed: no scan of every tenant's documents). */
 function withNumber(sim: SimContext, collection: "invoices" | "creditnotes", tenant: string, numbers: readonly string[]): Rec[] {
-  return sim.store.matching<Rec>(collection, collection === "invoices" ? "InvoiceNumber" : "CreditNoteNumber", numbers).filter((d) => d.tenant === tenant);
+  return sim.store.matching<Rec>(collection, numberFieldOf(collection), numbers).filter((d) => d.tenant === tenant);
 }
 
 /** The record as Xero answers it (the tenant tag removed). */
@@ -265,8 +267,7 @@ function updateInvoice(sim: SimContext, o: Org, tenant: string, d: Rec, body: Re
 function findDoc(sim: SimContext, collection: "invoices" | "creditnotes", tenant: string, idOrNumber: string): Rec | null {
   const byId = sim.store.get<Rec>(collection, key(tenant, idOrNumber));
   if (byId) return byId;
-  const field = collection === "invoices" ? "InvoiceNumber" : "CreditNoteNumber";
-  return withNumber(sim, collection, tenant, [idOrNumber]).find((d) => d[field] === idOrNumber) ?? null;
+  return withNumber(sim, collection, tenant, [idOrNumber]).find((d) => d[numberFieldOf(collection)] === idOrNumber) ?? null;
 }
 
 function payment(sim: SimContext, o: Org, tenant: string, body: Rec): Rec {
